@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup data lint format clean
+
+run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
+	$(BIN)/python manage.py create_dev_login
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP) ## the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	$(BIN)/pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+data: $(STAMP) ## migrate and import register, boundaries and the campaign's facts (idempotent)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py import_municipalities
+	$(BIN)/python manage.py import_boundaries
+	$(BIN)/python manage.py load_campaign_facts
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

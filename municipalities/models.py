@@ -1,0 +1,367 @@
+"""Where the councils are: provinces, municipalities (with mergers), their
+boundaries, the parties and factions in each council, and the outreach log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold
+
+
+class Province(models.Model):
+    code = models.CharField(_("CBS-code"), max_length=4, unique=True, help_text="PV20 .. PV31")
+    name = models.CharField(_("naam"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("provincie")
+        verbose_name_plural = _("provincies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MunicipalityStatus(models.TextChoices):
+    """Where a council stands, derived from its motions (never stored).
+
+    The order is the ranking: the most advanced motion wins. "Contacted" is
+    the volunteers' own view; the public status never shows it.
+    """
+
+    NONE = "none", _("geen motie bekend")
+    CONTACTED = "contacted", _("benaderd")
+    REJECTED = "rejected", _("verworpen of ingetrokken")
+    PENDING = "pending", _("ingediend of aangehouden")
+    ADOPTED = "adopted", _("motie aangenomen")
+
+    @classmethod
+    def rank(cls, status: "MunicipalityStatus") -> int:
+        return list(cls).index(status)
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(dissolved_on__isnull=True)
+
+    def dissolved(self):
+        return self.filter(dissolved_on__isnull=False)
+
+    def search(self, text: str):
+        """Name or alias, ignoring accents and case ("sudwest", "den bosch")."""
+        return self.filter(search_text__contains=fold(text)) if text.strip() else self
+
+    def with_status(self, *, include_contacted: bool = False):
+        """Annotate ``status`` (a MunicipalityStatus value) and ``latest_motion_on``.
+
+        One correlated subquery per annotation, so a list costs the same
+        number of queries whatever its length.
+        """
+        from motions.models import Motion  # motions depends on this app, not the reverse
+
+        motions = Motion.objects.public().filter(municipality=OuterRef("pk"))
+        best_rank = Subquery(
+            motions.annotate(rank=Motion.status_rank_expression())
+            .order_by("-rank")
+            .values("rank")[:1],
+            output_field=IntegerField(),
+        )
+        rank = Coalesce(best_rank, Value(0))
+        if include_contacted:
+            contacted = Case(
+                When(
+                    Exists(ContactMoment.objects.filter(municipality=OuterRef("pk"))),
+                    then=Value(MunicipalityStatus.rank(MunicipalityStatus.CONTACTED)),
+                ),
+                default=Value(0),
+            )
+            rank = Greatest(rank, contacted)
+        latest = Subquery(
+            motions.annotate(on=Coalesce("decided_on", "submitted_on"))
+            .filter(on__isnull=False)
+            .order_by("-on")
+            .values("on")[:1],
+            output_field=models.DateField(),
+        )
+        status = Case(
+            *(
+                When(status_rank=MunicipalityStatus.rank(s), then=Value(s.value))
+                for s in MunicipalityStatus
+            ),
+            output_field=models.CharField(),
+        )
+        return self.annotate(status_rank=rank, latest_motion_on=latest).annotate(status=status)
+
+    def for_list(self):
+        return self.select_related("province")
+
+
+class Municipality(models.Model):
+    code = models.CharField(
+        _("CBS-code"), max_length=6, unique=True, help_text=_("Bijvoorbeeld GM0363.")
+    )
+    name = models.CharField(_("naam"), max_length=100, db_index=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("provincie")
+    )
+    aliases = models.CharField(
+        _("andere namen"),
+        max_length=255,
+        blank=True,
+        help_text=_("Gangbare namen, gescheiden door komma's, zoals 'Den Haag'."),
+    )
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    website = models.URLField(_("website"), blank=True)
+    griffie_email = models.EmailField(
+        _("e-mailadres griffie"), blank=True, help_text=_("Privé: nooit openbaar getoond.")
+    )
+    dissolved_on = models.DateField(
+        _("opgeheven op"), null=True, blank=True, help_text=_("Bij een herindeling.")
+    )
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("opgegaan in"),
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | Q(dissolved_on__isnull=False),
+                name="municipality_successor_only_when_dissolved",
+                violation_error_message=_(
+                    "Alleen een opgeheven gemeente kan opgaan in een andere gemeente."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")),
+                name="municipality_not_own_successor",
+                violation_error_message=_("Een gemeente kan niet in zichzelf opgaan."),
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "name"], name="municipality_province_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipalities:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None
+
+    @property
+    def status_label(self) -> str:
+        """Label of the ``status`` annotation that ``with_status()`` adds."""
+        return MunicipalityStatus(self.status).label
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.split(",") if a.strip()]
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "aliases"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return " | ".join(fold(n) for n in [self.name, *self.alias_list])
+
+
+class Boundary(models.Model):
+    """A municipality's outline for one year, simplified, as a GeoJSON geometry
+    in WGS84. Kept apart so that lists of municipalities stay light."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="boundaries", verbose_name=_("gemeente")
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    geometry = models.JSONField(_("geometrie (GeoJSON, WGS84)"))
+
+    class Meta:
+        ordering = ["municipality__name", "-year"]
+        verbose_name = _("grens")
+        verbose_name_plural = _("grenzen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"],
+                name="boundary_one_per_municipality_per_year",
+                violation_error_message=_("Deze gemeente heeft al een grens voor dit jaar."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} ({self.year})"
+
+
+class Party(models.Model):
+    class Scope(models.TextChoices):
+        NATIONAL = "national", _("landelijk")
+        LOCAL = "local", _("lokaal")
+
+    name = models.CharField(_("naam"), max_length=150)
+    abbreviation = models.CharField(_("afkorting"), max_length=30, blank=True)
+    scope = models.CharField(_("soort"), max_length=10, choices=Scope, default=Scope.NATIONAL)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="local_parties",
+        verbose_name=_("gemeente (lokale partij)"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partij")
+        verbose_name_plural = _("partijen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="national", municipality__isnull=True)
+                | Q(scope="local", municipality__isnull=False),
+                name="party_local_has_municipality",
+                violation_error_message=_(
+                    "Een lokale partij hoort bij een gemeente; een landelijke partij niet."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(municipality__isnull=True),
+                name="party_unique_national_name",
+                violation_error_message=_("Er bestaat al een landelijke partij met deze naam."),
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                condition=Q(municipality__isnull=False),
+                name="party_unique_local_name",
+                violation_error_message=_("Deze gemeente heeft al een partij met deze naam."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.abbreviation or self.name
+
+
+class FactionQuerySet(models.QuerySet):
+    def current(self):
+        """Factions of each council's latest known term."""
+        latest = (
+            Faction.objects.filter(municipality=OuterRef("municipality"))
+            .order_by("-election_year")
+            .values("election_year")[:1]
+        )
+        return self.filter(election_year=Subquery(latest))
+
+
+class Faction(models.Model):
+    """A party's group in one council for one term (named by its election year)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="factions", verbose_name=_("gemeente")
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="factions", verbose_name=_("partij")
+    )
+    election_year = models.PositiveSmallIntegerField(
+        _("verkiezingsjaar"), help_text=_("Begin van de raadsperiode, bijvoorbeeld 2026.")
+    )
+    seats = models.PositiveSmallIntegerField(_("zetels"), null=True, blank=True)
+    chair_name = models.CharField(
+        _("fractievoorzitter"), max_length=150, blank=True, help_text=_("Privé.")
+    )
+    chair_email = models.EmailField(_("e-mail fractievoorzitter"), blank=True, help_text=_("Privé."))
+    chair_phone = models.CharField(
+        _("telefoon fractievoorzitter"), max_length=30, blank=True, help_text=_("Privé.")
+    )
+
+    objects = FactionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "-election_year", "party__name"]
+        verbose_name = _("fractie")
+        verbose_name_plural = _("fracties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "party", "election_year"],
+                name="faction_unique_per_term",
+                violation_error_message=_(
+                    "Deze partij heeft al een fractie in deze raad voor deze periode."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} ({self.municipality}, {self.election_year})"
+
+
+class ContactMoment(models.Model):
+    """One entry of the outreach log. Entirely private."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        PHONE = "phone", _("telefoon")
+        LETTER = "letter", _("brief")
+        MEETING = "meeting", _("gesprek")
+
+    class Direction(models.TextChoices):
+        SENT = "sent", _("verstuurd")
+        RECEIVED = "received", _("ontvangen")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="contact_moments",
+        verbose_name=_("gemeente"),
+    )
+    faction = models.ForeignKey(
+        Faction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_moments",
+        verbose_name=_("fractie"),
+    )
+    date = models.DateField(_("datum"))
+    channel = models.CharField(_("kanaal"), max_length=10, choices=Channel)
+    direction = models.CharField(_("richting"), max_length=10, choices=Direction)
+    contact_name = models.CharField(_("contactpersoon"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-mail contactpersoon"), blank=True)
+    summary = models.TextField(_("samenvatting"))
+    follow_up_on = models.DateField(_("opvolgen op"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("opgevolgd"), default=False)
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_moments",
+        verbose_name=_("vrijwilliger"),
+    )
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("contactmoment")
+        verbose_name_plural = _("contactmomenten")
+        indexes = [
+            models.Index(fields=["municipality", "-date"], name="contact_municipality_date"),
+            models.Index(fields=["follow_up_done", "follow_up_on"], name="contact_follow_up"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}, {self.date:%d-%m-%Y} ({self.get_channel_display()})"
