@@ -4,14 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup data lint format clean
+.PHONY: run test setup data lint format clean chromium
 
 run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
 	$(BIN)/python manage.py create_dev_login
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) ## the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: $(STAMP) chromium ## the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest
+
+# Browser tests use Debian's Chromium; Playwright never downloads a browser.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@[ -x "$(CHROMIUM)" ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
 
 setup: $(STAMP)
 

@@ -7,7 +7,9 @@ logged-in clients). Factories take keyword overrides and fill the rest with
 
 import datetime
 import itertools
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -91,3 +93,97 @@ def coordinator_client(coordinator):
     client = Client()
     client.force_login(coordinator)
     return client
+
+
+# --- the browser -------------------------------------------------------------
+# Debian's Chromium, driven by Playwright; never a downloaded browser. Playwright's
+# sync API runs an event loop in the test thread, which Django would otherwise
+# mistake for async code touching the database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class BrowserPage:
+    """A fresh browser tab on the live server that refuses, and remembers, every
+    request to another host and every console error."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.outside_requests: list[str] = []
+        self.console_errors: list[str] = []
+        own_host = urlsplit(base_url).netloc
+        page.route("**/*", self._only_own_host(own_host))
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+
+    def _only_own_host(self, own_host: str):
+        def handle(route):
+            url = route.request.url
+            if urlsplit(url).netloc == own_host or url.startswith("data:"):
+                route.continue_()
+            else:
+                self.outside_requests.append(url)
+                route.abort()
+
+        return handle
+
+    def open(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        assert response is not None
+        return response
+
+    def serious_accessibility_violations(self) -> list[str]:
+        """axe-core's serious and critical findings on the current page."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(self.page)
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    context = chromium.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = BrowserPage(context.new_page(), live_server.url)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server):
+    context = chromium.new_context(
+        locale="nl-NL", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
+    page = BrowserPage(context.new_page(), live_server.url)
+    yield page
+    context.close()
