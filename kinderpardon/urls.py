@@ -10,8 +10,8 @@ admin.site.index_title = "Beheer"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("gemeenten/", include("municipalities.urls")),
-    path("moties/", include("motions.urls")),
+    path("", include("municipalities.urls")),
+    path("", include("motions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

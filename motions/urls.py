@@ -4,5 +4,12 @@ from . import views
 
 app_name = "motions"
 urlpatterns = [
-    path("<int:pk>/", views.detail, name="detail"),
+    path("moties/", views.motion_list, name="list"),
+    path("moties/<int:pk>/", views.detail, name="detail"),
+    path("voorbeeldmotie/", views.model_motion, name="model_motion"),
+    path(
+        "voorbeeldmotie/<slug:slug>/download/",
+        views.model_motion_download,
+        name="model_motion_download",
+    ),
 ]

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from motions.models import Motion
@@ -15,3 +16,7 @@ def detail(request, slug: str):
         "municipalities/detail.html",
         {"municipality": municipality, "motions": motions},
     )
+
+
+def municipality_list(request):
+    raise Http404
