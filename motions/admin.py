@@ -1,0 +1,292 @@
+"""Admin for motions, example motions, reports and sources: where coordinators
+correct anything. Partial dates are shown at their precision, never as a
+made-up day; the models' ``clean()`` gives the Dutch messages on every form."""
+
+from django.contrib import admin, messages
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    ActionReport,
+    ElectionCommitment,
+    FactionVote,
+    ModelMotion,
+    Motion,
+    MotionEvent,
+    Source,
+    Sponsorship,
+)
+
+# Faction.__str__ names its party and council; a faction is found by either,
+# its council also without accents.
+FACTION_RELATED = ["faction__party", "faction__municipality"]
+FACTION_SEARCH = [
+    "faction__party__name",
+    "faction__municipality__name",
+    "faction__municipality__search_text",
+]
+
+
+class DecidedYearFilter(admin.SimpleListFilter):
+    """Year of the decision: right for every precision, unlike a day drill-down."""
+
+    title = _("jaar van besluit")
+    parameter_name = "jaar"
+
+    def lookups(self, request, model_admin):
+        years = Motion.objects.dates("decided_on", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(decided_on__year=int(self.value()))
+        return queryset
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["title", "publisher", "reference"]
+    ordering = ["-published_on", "title"]
+    fields = [
+        "title",
+        "publisher",
+        "kind",
+        ("published_on", "published_precision"),
+        "reference",
+        "url",
+    ]
+
+    @admin.display(description=_("datum"), ordering="published_on")
+    def published(self, obj: Source) -> str:
+        return obj.published_display
+
+
+class SponsorshipInline(admin.TabularInline):
+    model = Sponsorship
+    fields = ["role", "faction", "party", "member_name"]
+    autocomplete_fields = ["faction", "party"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("party", *FACTION_RELATED)
+
+
+class FactionVoteInline(admin.TabularInline):
+    model = FactionVote
+    fields = ["faction", "vote"]
+    autocomplete_fields = ["faction"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*FACTION_RELATED)
+
+
+class MotionEventInline(admin.TabularInline):
+    model = MotionEvent
+    fields = ["kind", "happened_on", "happened_precision", "note", "source_url"]
+    extra = 0
+
+
+@admin.register(Motion)
+class MotionAdmin(admin.ModelAdmin):
+    list_display = ["title", "level", "municipality", "status", "decided", "kind"]
+    list_filter = ["level", "status", "kind", "municipality__province", DecidedYearFilter]
+    search_fields = [
+        "title",
+        "summary",
+        "text",
+        "municipality__name",
+        "municipality__search_text",
+        "kamerstuk",
+    ]
+    ordering = [F("decided_on").desc(nulls_last=True), "-pk"]
+    autocomplete_fields = ["municipality", "model_motion", "sources"]
+    readonly_fields = ["created_at", "updated_at"]
+    list_select_related = ["municipality"]
+    inlines = [SponsorshipInline, FactionVoteInline, MotionEventInline]
+    fieldsets = [
+        (_("Wat"), {"fields": ["level", "municipality", "title", "kind", "status"]}),
+        (
+            _("Data"),
+            {
+                "fields": [
+                    ("submitted_on", "submitted_precision"),
+                    ("decided_on", "decided_precision"),
+                ]
+            },
+        ),
+        (_("Stemming"), {"fields": ["votes_for", "votes_against"]}),
+        (_("Inhoud"), {"fields": ["summary", "text"]}),
+        (
+            _("Bronnen"),
+            {"fields": ["source_url", "document", "sources", "kamerstuk", "model_motion"]},
+        ),
+        (_("Vastlegging"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("besloten op"), ordering="decided_on")
+    def decided(self, obj: Motion) -> str:
+        return obj.decided_display
+
+
+@admin.register(Sponsorship)
+class SponsorshipAdmin(admin.ModelAdmin):
+    list_display = ["motion", "role", "faction", "party", "member_name"]
+    list_filter = ["role"]
+    search_fields = ["motion__title", "member_name", "party__name", *FACTION_SEARCH]
+    ordering = ["motion__title", "role", "pk"]
+    autocomplete_fields = ["motion", "faction", "party"]
+    list_select_related = ["motion", "party", *FACTION_RELATED]
+
+
+@admin.register(FactionVote)
+class FactionVoteAdmin(admin.ModelAdmin):
+    list_display = ["motion", "faction", "vote"]
+    list_filter = ["vote"]
+    search_fields = ["motion__title", *FACTION_SEARCH]
+    ordering = ["motion__title", "faction__party__name"]
+    autocomplete_fields = ["motion", "faction"]
+    list_select_related = ["motion", *FACTION_RELATED]
+
+
+@admin.register(MotionEvent)
+class MotionEventAdmin(admin.ModelAdmin):
+    list_display = ["motion", "kind", "happened"]
+    list_filter = ["kind"]
+    search_fields = ["motion__title", "note"]
+    ordering = ["-happened_on", "-pk"]
+    autocomplete_fields = ["motion"]
+    list_select_related = ["motion"]
+    fields = ["motion", "kind", ("happened_on", "happened_precision"), "note", "source_url"]
+
+    @admin.display(description=_("datum"), ordering="happened_on")
+    def happened(self, obj: MotionEvent) -> str:
+        return obj.happened_display
+
+
+@admin.register(ModelMotion)
+class ModelMotionAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "version", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug"]
+    ordering = ["slug", "-version"]
+    readonly_fields = ["created_at", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    actions = ["publish"]
+
+    @admin.action(description=_("Publiceren"))
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Publish the chosen versions; an earlier published version of the same
+        example motion is then replaced ("vervangen"), so each has one current text."""
+        chosen = {}
+        for model_motion in queryset.order_by("slug", "version"):
+            chosen[model_motion.slug] = model_motion  # the highest chosen version wins
+        for slug, model_motion in chosen.items():
+            ModelMotion.objects.filter(slug=slug, status=ModelMotion.Status.PUBLISHED).exclude(
+                pk=model_motion.pk
+            ).update(status=ModelMotion.Status.ARCHIVED, updated_at=timezone.now())
+            model_motion.status = ModelMotion.Status.PUBLISHED
+            model_motion.save(update_fields=["status", "updated_at"])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d voorbeeldmotie gepubliceerd.",
+                "%(count)d voorbeeldmoties gepubliceerd.",
+                len(chosen),
+            )
+            % {"count": len(chosen)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ActionReport)
+class ActionReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "municipality",
+        "action",
+        "outcome",
+        "reporter_role",
+        "handled_by",
+    ]
+    list_filter = ["outcome", "action", "reporter_role"]
+    search_fields = [
+        "municipality__name",
+        "municipality__search_text",
+        "reporter_name",
+        "reporter_email",
+        "factions",
+        "message",
+    ]
+    ordering = ["-created_at"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["municipality", "motion", "duplicate_of"]
+    readonly_fields = ["created_at", "handled_by", "handled_at", "personal_data_erased_at"]
+    fieldsets = [
+        (
+            _("Melding"),
+            {
+                "fields": [
+                    "municipality",
+                    "action",
+                    ("happened_on", "happened_precision"),
+                    "factions",
+                    "link",
+                    "document",
+                    "message",
+                    "created_at",
+                ]
+            },
+        ),
+        (
+            _("Melder (privé)"),
+            {
+                "fields": [
+                    "reporter_name",
+                    "reporter_role",
+                    "reporter_email",
+                    "consent",
+                    "personal_data_erased_at",
+                ]
+            },
+        ),
+        (
+            _("Afhandeling"),
+            {
+                "fields": [
+                    "outcome",
+                    "outcome_reason",
+                    "duplicate_of",
+                    "motion",
+                    "handled_by",
+                    "handled_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # str(report) names its municipality: also for duplicate_of autocomplete results.
+        return super().get_queryset(request).select_related("municipality", "handled_by")
+
+    def save_model(self, request, obj, form, change):
+        """Whoever changes the outcome is recorded as having handled the report."""
+        if "outcome" in form.changed_data and obj.outcome != ActionReport.Outcome.NEW:
+            obj.handled_by = request.user
+            obj.handled_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ElectionCommitment)
+class ElectionCommitmentAdmin(admin.ModelAdmin):
+    list_display = ["faction", "election_date", "commitment", "checked_on"]
+    list_filter = ["commitment", "election_date", "faction__municipality__province"]
+    search_fields = [*FACTION_SEARCH, "quote"]
+    ordering = ["-election_date", "faction__municipality__name"]
+    autocomplete_fields = ["faction"]
+    list_select_related = FACTION_RELATED

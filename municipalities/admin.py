@@ -1,0 +1,244 @@
+"""Admin for the councils: coordinators correct the register, factions and the
+outreach log here. Private pages, so private fields (griffie e-mail, chairs'
+contacts) are editable; lists never load a boundary's geometry."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    Boundary,
+    ContactMoment,
+    Faction,
+    Municipality,
+    MunicipalityStatus,
+    Party,
+    Province,
+)
+
+
+def geometry_summary(geometry: dict | None) -> str:
+    """Type and number of points ("MultiPolygon, 1234 punten"): enough to check
+    a boundary without rendering megabytes of coordinates."""
+    if not geometry:
+        return "-"
+    points = 0
+    stack = [geometry.get("coordinates", [])]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list) and item and isinstance(item[0], int | float):
+            points += 1
+        elif isinstance(item, list):
+            stack.extend(item)
+    return _("%(kind)s, %(points)d punten") % {"kind": geometry.get("type", "?"), "points": points}
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("actief of opgeheven")
+    parameter_name = "actief"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("actief")), ("nee", _("opgeheven"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.active()
+        if self.value() == "nee":
+            return queryset.dissolved()
+        return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The derived public status; needs the ``with_status()`` annotation."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(s.value, s.label) for s in MunicipalityStatus if s != MunicipalityStatus.CONTACTED]
+
+    def queryset(self, request, queryset):
+        if self.value() in MunicipalityStatus.values:
+            return queryset.filter(
+                status_rank=MunicipalityStatus.rank(MunicipalityStatus(self.value()))
+            )
+        return queryset
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "slug"]
+    search_fields = ["name", "code"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class FactionInline(admin.TabularInline):
+    model = Faction
+    fields = ["party", "election_year", "seats", "chair_name", "chair_email", "chair_phone"]
+    autocomplete_fields = ["party"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("party")
+
+
+class BoundaryInline(admin.TabularInline):
+    """Which years have an outline; the geometry itself is never loaded here."""
+
+    model = Boundary
+    fields = ["year"]
+    readonly_fields = ["year"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("geometry")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "province", "status_display", "dissolved_on", "successor"]
+    list_filter = ["province", ActiveFilter, StatusFilter]
+    search_fields = ["name", "code", "aliases", "search_text"]
+    ordering = ["name"]
+    autocomplete_fields = ["successor"]
+    inlines = [FactionInline, BoundaryInline]
+    fieldsets = [
+        (None, {"fields": ["name", "code", "slug", "province", "aliases"]}),
+        (_("Contact"), {"fields": ["website", "griffie_email"]}),
+        (_("Herindeling"), {"fields": ["dissolved_on", "successor"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status().select_related("province", "successor")
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Only on add: a slug is part of public URLs and should not follow a renaming.
+        return {} if obj else {"slug": ["name"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also match the folded name and aliases as a whole, so that accents and
+        case never matter ("súdwest-fryslan", "SUDWEST")."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results |= queryset.search(search_term)
+        return results, may_have_duplicates
+
+    @admin.display(description=_("status"), ordering="status_rank")
+    def status_display(self, obj: Municipality) -> str:
+        return MunicipalityStatus(obj.status).label
+
+
+@admin.register(Boundary)
+class BoundaryAdmin(admin.ModelAdmin):
+    """Boundaries come from the import; on change the geometry is only
+    summarised, on add it can be pasted as GeoJSON."""
+
+    list_display = ["municipality", "year"]
+    list_filter = ["year"]
+    search_fields = ["municipality__name", "municipality__search_text"]
+    ordering = ["municipality__name", "-year"]
+    autocomplete_fields = ["municipality"]
+
+    def get_queryset(self, request):
+        # Loaded only where it is summarised (one query on the change page).
+        return super().get_queryset(request).select_related("municipality").defer("geometry")
+
+    def get_fields(self, request, obj=None):
+        return ["municipality", "year", "geometry_display" if obj else "geometry"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["geometry_display"] if obj else []
+
+    @admin.display(description=_("geometrie"))
+    def geometry_display(self, obj: Boundary) -> str:
+        return geometry_summary(obj.geometry)
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "abbreviation", "scope", "municipality"]
+    list_filter = ["scope"]
+    search_fields = ["name", "abbreviation", "municipality__name", "municipality__search_text"]
+    ordering = ["name"]
+    autocomplete_fields = ["municipality"]
+    list_select_related = ["municipality"]
+
+
+@admin.register(Faction)
+class FactionAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "party", "election_year", "seats"]
+    list_filter = ["election_year", "party", "municipality__province"]
+    search_fields = [
+        "municipality__name",
+        "municipality__search_text",
+        "party__name",
+        "party__abbreviation",
+    ]
+    ordering = ["municipality__name", "-election_year", "party__name"]
+    autocomplete_fields = ["municipality", "party"]
+
+    def get_queryset(self, request):
+        # str(faction) names its party and council: also for autocomplete results.
+        return super().get_queryset(request).select_related("municipality", "party")
+
+
+@admin.register(ContactMoment)
+class ContactMomentAdmin(admin.ModelAdmin):
+    list_display = [
+        "date",
+        "municipality",
+        "faction",
+        "channel",
+        "direction",
+        "volunteer",
+        "follow_up_on",
+        "follow_up_done",
+    ]
+    list_filter = [
+        "channel",
+        "direction",
+        "follow_up_done",
+        ("volunteer", admin.RelatedOnlyFieldListFilter),
+        "municipality__province",
+    ]
+    search_fields = [
+        "municipality__name",
+        "municipality__search_text",
+        "contact_name",
+        "contact_email",
+        "summary",
+    ]
+    ordering = ["-date", "-created_at"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["municipality", "faction"]
+    readonly_fields = ["created_at"]
+    list_select_related = ["municipality", "faction__municipality", "faction__party", "volunteer"]
+    actions = ["mark_followed_up"]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.volunteer_id is None:
+            obj.volunteer = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Markeer opvolging als gedaan"))
+    def mark_followed_up(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.filter(follow_up_done=False).update(follow_up_done=True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d contactmoment gemarkeerd als opgevolgd.",
+                "%(count)d contactmomenten gemarkeerd als opgevolgd.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
