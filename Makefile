@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup data lint format clean chromium
+.PHONY: run test setup data lint format clean chromium bench
 
 run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
 	$(BIN)/python manage.py create_dev_login
@@ -45,3 +45,6 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+bench: $(STAMP) ## benchmarks: imports and page timings, printed as a Markdown table
+	$(BIN)/python bench/run.py

@@ -6,6 +6,7 @@ deployment sets ``DJANGO_DEBUG=0``, ``SECRET_KEY``, ``DATABASE_URL``,
 is refused, so a forgotten ``SECRET_KEY`` cannot reach production.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-motietracker"
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-motietracker"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured(
@@ -131,7 +132,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet's own files, as django-leaflet ships them, under static/leaflet/ (no
+# CDN). Not through INSTALLED_APPS: its admin module needs GeoDjango and GDAL.
+LEAFLET_STATIC = Path(importlib.util.find_spec("leaflet").origin).parent / "static" / "leaflet"
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", LEAFLET_STATIC)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -176,6 +180,14 @@ LOGGING = {
 # holding the files named below. On our machines and in CI it lies beside the
 # project; a deployment elsewhere downloads them from CBS/PDOK (see README).
 REFERENCE_DATA = env("REFERENCE_DATA", str(BASE_DIR.parent / "shared" / "data"))
-REFERENCE_MUNICIPALITIES_FILE = env("REFERENCE_MUNICIPALITIES_FILE", "cbs-gemeentelijke-indeling.csv")
+REFERENCE_MUNICIPALITIES_FILE = env(
+    "REFERENCE_MUNICIPALITIES_FILE", "cbs-gemeentelijke-indeling.csv"
+)
 REFERENCE_BOUNDARIES_FILE = env("REFERENCE_BOUNDARIES_FILE", "gemeenten-2025-wgs84.geojson")
 REFERENCE_BOUNDARIES_YEAR = env_int("REFERENCE_BOUNDARIES_YEAR", 2025)
+
+# The map draws the municipalities on a plain background. A deployment that
+# wants background tiles sets their URL template ({z}/{x}/{y}) and attribution
+# (HTML); by default the map makes no request to any other server.
+MAP_TILE_URL = env("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")

@@ -27,7 +27,7 @@ def truncate(value: datetime.date, precision: str) -> datetime.date:
 
 
 def format_partial(value: datetime.date | None, precision: str) -> str:
-    """"2 oktober 2025", "maart 2025" or "2024", in the active language."""
+    """ "2 oktober 2025", "maart 2025" or "2024", in the active language."""
     if value is None:
         return ""
     if precision == DatePrecision.YEAR:

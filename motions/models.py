@@ -13,6 +13,9 @@ from municipalities.models import Faction, Municipality, MunicipalityStatus, Par
 
 from .dates import clean_partial, format_partial, partial_date_fields
 
+DECISION_NEEDS_DATE = _(
+    "Een aangenomen of verworpen motie heeft een besluitdatum (een maand is genoeg)."
+)
 DOCUMENT_EXTENSIONS = FileExtensionValidator(["pdf", "doc", "docx", "odt"])
 
 
@@ -168,7 +171,9 @@ class Motion(models.Model):
             models.CheckConstraint(
                 condition=Q(kamerstuk="") | Q(level="national"),
                 name="motion_kamerstuk_only_national",
-                violation_error_message=_("Alleen een motie van de Tweede Kamer heeft een Kamerstuknummer."),
+                violation_error_message=_(
+                    "Alleen een motie van de Tweede Kamer heeft een Kamerstuknummer."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(decided_on__isnull=True)
@@ -180,9 +185,7 @@ class Motion(models.Model):
             models.CheckConstraint(
                 condition=~Q(status__in=["adopted", "rejected"]) | Q(decided_on__isnull=False),
                 name="motion_decision_has_date",
-                violation_error_message=_(
-                    "Een aangenomen of verworpen motie heeft een besluitdatum (een maand is genoeg)."
-                ),
+                violation_error_message=DECISION_NEEDS_DATE,
             ),
             models.CheckConstraint(
                 condition=(Q(votes_for__isnull=True) | Q(votes_for__gte=0))
@@ -239,11 +242,11 @@ class Motion(models.Model):
         if self.level == self.Level.NATIONAL and self.municipality_id is not None:
             errors["municipality"] = _("Een motie van de Tweede Kamer hoort niet bij een gemeente.")
         if self.kamerstuk and self.level != self.Level.NATIONAL:
-            errors["kamerstuk"] = _("Alleen een motie van de Tweede Kamer heeft een Kamerstuknummer.")
-        if self.status in self.DECIDED and self.decided_on is None:
-            errors["decided_on"] = _(
-                "Een aangenomen of verworpen motie heeft een besluitdatum (een maand is genoeg)."
+            errors["kamerstuk"] = _(
+                "Alleen een motie van de Tweede Kamer heeft een Kamerstuknummer."
             )
+        if self.status in self.DECIDED and self.decided_on is None:
+            errors["decided_on"] = DECISION_NEEDS_DATE
         if self.decided_on and self.submitted_on and self.decided_on < self.submitted_on:
             errors["decided_on"] = _("De besluitdatum ligt vóór de datum van indienen.")
         if errors:
@@ -278,7 +281,10 @@ class Sponsorship(models.Model):
         verbose_name=_("partij"),
     )
     member_name = models.CharField(
-        _("Kamerlid of raadslid"), max_length=150, blank=True, help_text=_("Openbaar, als indiener.")
+        _("Kamerlid of raadslid"),
+        max_length=150,
+        blank=True,
+        help_text=_("Openbaar, als indiener."),
     )
     role = models.CharField(_("rol"), max_length=10, choices=Role, default=Role.SUBMITTER)
 
@@ -462,7 +468,9 @@ class ActionReport(models.Model):
     )
     message = models.TextField(_("toelichting"), max_length=5000, blank=True)
     consent = models.BooleanField(_("toestemming om contactgegevens te bewaren"), default=False)
-    outcome = models.CharField(_("afhandeling"), max_length=10, choices=Outcome, default=Outcome.NEW)
+    outcome = models.CharField(
+        _("afhandeling"), max_length=10, choices=Outcome, default=Outcome.NEW
+    )
     outcome_reason = models.TextField(_("reden"), blank=True)
     duplicate_of = models.ForeignKey(
         "self",

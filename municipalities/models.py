@@ -106,7 +106,10 @@ class Municipality(models.Model):
     name = models.CharField(_("naam"), max_length=100, db_index=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("provincie")
+        Province,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("provincie"),
     )
     aliases = models.CharField(
         _("andere namen"),
@@ -156,6 +159,13 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "aliases"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("municipalities:detail", kwargs={"slug": self.slug})
 
@@ -172,13 +182,6 @@ class Municipality(models.Model):
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.split(",") if a.strip()]
 
-    def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"name", "aliases"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
-
     def build_search_text(self) -> str:
         return " | ".join(fold(n) for n in [self.name, *self.alias_list])
 
@@ -188,7 +191,10 @@ class Boundary(models.Model):
     in WGS84. Kept apart so that lists of municipalities stay light."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="boundaries", verbose_name=_("gemeente")
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="boundaries",
+        verbose_name=_("gemeente"),
     )
     year = models.PositiveSmallIntegerField(_("jaar"))
     geometry = models.JSONField(_("geometrie (GeoJSON, WGS84)"))
@@ -284,7 +290,9 @@ class Faction(models.Model):
     chair_name = models.CharField(
         _("fractievoorzitter"), max_length=150, blank=True, help_text=_("Privé.")
     )
-    chair_email = models.EmailField(_("e-mail fractievoorzitter"), blank=True, help_text=_("Privé."))
+    chair_email = models.EmailField(
+        _("e-mail fractievoorzitter"), blank=True, help_text=_("Privé.")
+    )
     chair_phone = models.CharField(
         _("telefoon fractievoorzitter"), max_length=30, blank=True, help_text=_("Privé.")
     )

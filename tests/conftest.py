@@ -69,6 +69,12 @@ def make_motion(**kwargs) -> Motion:
     return Motion.objects.create(**kwargs)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The cast's passwords are hashed in many tests; a slow hasher buys nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def volunteer(django_user_model):
     return django_user_model.objects.create_user("vrijwilliger", password="geheim-wachtwoord-1")

@@ -176,7 +176,9 @@ def test_local_party_needs_a_municipality():
 
 def test_same_local_party_name_in_two_municipalities_is_allowed():
     for _ in range(2):
-        make_party(name="Gemeentebelangen", scope=Party.Scope.LOCAL, municipality=make_municipality())
+        make_party(
+            name="Gemeentebelangen", scope=Party.Scope.LOCAL, municipality=make_municipality()
+        )
     assert Party.objects.filter(name="Gemeentebelangen").count() == 2
 
 

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Alleen voor ontwikkeling: DJANGO_DEBUG staat uit.")
-        user, created = get_user_model().objects.get_or_create(username=USERNAME)
+        user, _created = get_user_model().objects.get_or_create(username=USERNAME)
         user.is_staff = user.is_superuser = True
         user.set_password(PASSWORD)
         user.save()
