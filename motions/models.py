@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from municipalities.models import Faction, Municipality, MunicipalityStatus, Party
 
@@ -154,10 +155,16 @@ class Motion(models.Model):
 
     objects = MotionQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = [F("decided_on").desc(nulls_last=True), "-pk"]
         verbose_name = _("motie")
         verbose_name_plural = _("moties")
+        permissions = [
+            ("import_spreadsheets", _("Mag spreadsheets importeren")),
+            ("revert_history", _("Mag wijzigingen terugdraaien")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(level="municipal", municipality__isnull=False)
@@ -288,6 +295,8 @@ class Sponsorship(models.Model):
     )
     role = models.CharField(_("rol"), max_length=10, choices=Role, default=Role.SUBMITTER)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["motion", "role", "pk"]
         verbose_name = _("indiener")
@@ -328,6 +337,8 @@ class FactionVote(models.Model):
     )
     vote = models.CharField(_("stem"), max_length=10, choices=Vote)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["motion", "faction__party__name"]
         verbose_name = _("stem van een fractie")
@@ -361,6 +372,8 @@ class MotionEvent(models.Model):
     happened_on, happened_precision = partial_date_fields(_("datum"))
     note = models.TextField(_("toelichting"), blank=True)
     source_url = models.URLField(_("bron"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["motion", F("happened_on").asc(nulls_last=True), "pk"]
@@ -401,6 +414,8 @@ class ModelMotion(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["slug", "-version"]

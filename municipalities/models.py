@@ -7,6 +7,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .text import fold
 
@@ -135,6 +136,8 @@ class Municipality(models.Model):
     )
 
     objects = MunicipalityQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -299,6 +302,8 @@ class Faction(models.Model):
 
     objects = FactionQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["municipality__name", "-election_year", "party__name"]
         verbose_name = _("fractie")
@@ -361,6 +366,8 @@ class ContactMoment(models.Model):
         verbose_name=_("vrijwilliger"),
     )
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-created_at"]

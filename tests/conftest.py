@@ -13,10 +13,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 
 from motions.models import Motion
 from municipalities.models import Faction, Municipality, Party, Province
+from workspace import roles
 
 SHARED_DATA = Path(settings.REFERENCE_DATA)
 _seq = itertools.count(1)
@@ -75,16 +79,31 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def volunteer(django_user_model):
-    return django_user_model.objects.create_user("vrijwilliger", password="geheim-wachtwoord-1")
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and cached data must not leak from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
-@pytest.fixture
-def coordinator(django_user_model):
-    return django_user_model.objects.create_superuser(
-        "coordinator", "coordinator@example.org", password="geheim-wachtwoord-2"
+def make_user(username: str, role: str, **kwargs):
+    """A user with one of the campaign's roles (groups made by the roles migration)."""
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", password="geheim-wachtwoord-1", **kwargs
     )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def volunteer(db):
+    return make_user("vrijwilliger", roles.VOLUNTEER)
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_user("coordinator", roles.COORDINATOR, is_staff=True)
 
 
 @pytest.fixture

@@ -1,0 +1,48 @@
+"""The two roles of the campaign, as Django groups with permissions.
+
+A volunteer reads everything private, logs contacts, creates and edits motions
+and triages reports. A coordinator may also delete, merge, import, manage
+users and revert history. The groups are created by a data migration
+(``workspace/migrations/0001_roles.py``) from the lists below.
+"""
+
+VOLUNTEER = "vrijwilliger"
+COORDINATOR = "coördinator"
+
+DOMAIN_APPS = ("municipalities", "motions")
+
+# (app_label, model) pairs a volunteer may add and change; every domain model may be viewed.
+VOLUNTEER_EDITS = [
+    ("municipalities", "contactmoment"),
+    ("municipalities", "faction"),
+    ("municipalities", "party"),
+    ("motions", "motion"),
+    ("motions", "sponsorship"),
+    ("motions", "factionvote"),
+    ("motions", "motionevent"),
+    ("motions", "source"),
+    ("motions", "actionreport"),
+]
+VOLUNTEER_CHANGES = [("municipalities", "municipality")]
+COORDINATOR_EXTRA = [
+    ("auth", "add_user"),
+    ("auth", "change_user"),
+    ("auth", "view_user"),
+    ("auth", "view_group"),
+]
+
+
+def is_coordinator(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=COORDINATOR).exists()
+
+
+def requires(permission: str = "municipalities.view_contactmoment"):
+    """Decorator for workspace views: anonymous visitors go to the login page;
+    a logged-in user without ``permission`` gets 403. The default permission
+    is what every volunteer has: reading the private outreach log."""
+    from django.contrib.auth.decorators import login_required, permission_required
+
+    def decorator(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorator

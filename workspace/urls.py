@@ -1,0 +1,73 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import accounts, decisions, spreadsheets, views
+
+app_name = "workspace"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    # accounts
+    path("inloggen/", accounts.LoginView.as_view(), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "wachtwoord/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="workspace/password_change.html",
+            success_url=reverse_lazy("workspace:password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "wachtwoord/gewijzigd/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="workspace/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("wachtwoord-vergeten/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord-vergeten/verstuurd/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="workspace/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord-herstellen/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="workspace/password_reset_confirm.html",
+            success_url=reverse_lazy("workspace:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord-herstellen/klaar/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="workspace/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("gebruikers/", accounts.user_list, name="users"),
+    path("gebruikers/nieuw/", accounts.user_create, name="user_create"),
+    path("gebruikers/<int:pk>/", accounts.user_edit, name="user_edit"),
+    # outreach log
+    path("contacten/", views.contact_list, name="contacts"),
+    path("gemeenten/<slug:slug>/", views.municipality_log, name="municipality"),
+    path("contacten/<int:pk>/opgevolgd/", views.follow_up_done, name="follow_up_done"),
+    # decisions and history
+    path("moties/nieuw/", decisions.edit, name="motion_create"),
+    path("moties/<int:pk>/", decisions.edit, name="motion_edit"),
+    path("moties/<int:pk>/verwijderen/", decisions.delete, name="motion_delete"),
+    path("moties/verwijderd/", decisions.deleted, name="motions_deleted"),
+    path("moties/verwijderd/<int:history_id>/herstellen/", decisions.restore, name="motion_restore"),
+    path("geschiedenis/<str:model>/<int:pk>/", decisions.history, name="history"),
+    path(
+        "geschiedenis/<str:model>/<int:pk>/<int:history_id>/terugzetten/",
+        decisions.revert,
+        name="revert",
+    ),
+    # spreadsheets
+    path("import/", spreadsheets.upload, name="import"),
+    path("import/<str:token>/", spreadsheets.preview, name="import_preview"),
+    path("export/<str:kind>.<str:fmt>", spreadsheets.export, name="export"),
+]
