@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -17,6 +18,13 @@ from .dates import clean_partial, format_partial, partial_date_fields
 DECISION_NEEDS_DATE = _(
     "Een aangenomen of verworpen motie heeft een besluitdatum (een maand is genoeg)."
 )
+
+
+def private_storage():
+    """Where reporters' documents go: never under MEDIA_URL (settings.STORAGES)."""
+    return storages["private"]
+
+
 DOCUMENT_EXTENSIONS = FileExtensionValidator(["pdf", "doc", "docx", "odt"])
 
 
@@ -479,7 +487,11 @@ class ActionReport(models.Model):
     factions = models.CharField(_("fractie(s)"), max_length=300, blank=True)
     link = models.URLField(_("link naar raadsinformatie"), max_length=500, blank=True)
     document = models.FileField(
-        _("document"), upload_to="reports/%Y/", blank=True, validators=[DOCUMENT_EXTENSIONS]
+        _("document"),
+        upload_to="reports/%Y/",
+        blank=True,
+        validators=[DOCUMENT_EXTENSIONS],
+        storage=private_storage,
     )
     message = models.TextField(_("toelichting"), max_length=5000, blank=True)
     consent = models.BooleanField(_("toestemming om contactgegevens te bewaren"), default=False)
