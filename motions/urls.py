@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reports, views
 
 app_name = "motions"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
         views.model_motion_download,
         name="model_motion_download",
     ),
+    path("melden/", reports.report, name="report"),
+    path("melden/bedankt/", reports.thanks, name="report_thanks"),
 ]
