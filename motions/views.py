@@ -1,19 +1,60 @@
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
+from municipalities.filters import paginate
+
+from .dates import DatePrecision
 from .documents import FilledModelMotion, shown_model_motions
+from .filters import MotionFilter
 from .forms import DownloadForm, MunicipalityForm
-from .models import Motion
+from .models import FactionVote, Motion, Sponsorship
 
 
 def detail(request, pk: int):
-    motion = get_object_or_404(Motion.objects.public().for_list(), pk=pk)
-    return render(request, "motions/detail.html", {"motion": motion})
+    motion = get_object_or_404(
+        Motion.objects.public()
+        .for_list()
+        .prefetch_related(
+            Prefetch(
+                "sponsorships",
+                queryset=Sponsorship.objects.select_related("faction__party", "party"),
+            ),
+            Prefetch(
+                "faction_votes", queryset=FactionVote.objects.select_related("faction__party")
+            ),
+            "events",
+            "sources",
+        ),
+        pk=pk,
+    )
+    return render(
+        request, "motions/detail.html", {"motion": motion, "related": related_motions(motion)}
+    )
+
+
+def related_motions(motion: Motion, limit: int = 5):
+    """Other motions of the same council (or of the Tweede Kamer), or decided
+    in the same month; never a month guessed from a date known only as a year."""
+    if motion.municipality_id:
+        related = Q(municipality_id=motion.municipality_id)
+    else:
+        related = Q(level=Motion.Level.NATIONAL)
+    if motion.decided_on and motion.decided_precision != DatePrecision.YEAR:
+        related |= Q(
+            decided_on__year=motion.decided_on.year, decided_on__month=motion.decided_on.month
+        ) & ~Q(decided_precision=DatePrecision.YEAR)
+    return (
+        Motion.objects.public().for_list().filter(related).exclude(pk=motion.pk).newest_first()
+    )[:limit]
 
 
 def motion_list(request):
-    raise Http404
+    motions = Motion.objects.public().for_list().newest_first()
+    filterset = MotionFilter(request.GET, queryset=motions)
+    listing = paginate(request, filterset.qs)
+    return render(request, "motions/list.html", {"filter": filterset, "listing": listing})
 
 
 def model_motion(request):

@@ -1,22 +1,113 @@
-from django.http import Http404
+from django.db.models import Case, F, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from motions.dates import DatePrecision, format_partial
 from motions.models import Motion
 
-from .models import Municipality
+from .filters import MunicipalityFilter, paginate
+from .models import Faction, Municipality
+
+
+def with_latest_motion_precision(queryset):
+    """Annotate ``latest_motion_precision``: how exactly ``latest_motion_on`` is
+    known, so the list shows "april 2025" or "2024" and never a made-up day."""
+    latest = (
+        Motion.objects.public()
+        .filter(municipality=OuterRef("pk"))
+        .annotate(on=Coalesce("decided_on", "submitted_on"))
+        .filter(on__isnull=False)
+        .order_by("-on")
+        .annotate(
+            precision=Case(
+                When(decided_on__isnull=False, then="decided_precision"),
+                default="submitted_precision",
+            )
+        )
+    )
+    return queryset.annotate(latest_motion_precision=Subquery(latest.values("precision")[:1]))
+
+
+STATUS_SENTENCES = {
+    Motion.Status.ADOPTED: gettext_noop(
+        "De gemeenteraad van %(name)s heeft %(when)s een motie aangenomen."
+    ),
+    Motion.Status.REJECTED: gettext_noop(
+        "De gemeenteraad van %(name)s heeft %(when)s een motie verworpen."
+    ),
+    Motion.Status.WITHDRAWN: gettext_noop("In %(name)s is %(when)s een motie ingetrokken."),
+    Motion.Status.SUBMITTED: gettext_noop(
+        "In %(name)s is %(when)s een motie ingediend; de gemeenteraad heeft nog niet besloten."
+    ),
+    Motion.Status.HELD: gettext_noop(
+        "In %(name)s is %(when)s een motie ingediend en aangehouden: "
+        "de gemeenteraad besluit er later over."
+    ),
+}
+
+
+def status_sentence(municipality: Municipality, motion: Motion | None) -> str:
+    """Why the municipality has its status, in one sentence with the motion's
+    date at its own precision ("in april 2025", "op 2 oktober 2025")."""
+    if motion is None:
+        return _("Er is nog geen motie bekend van de gemeenteraad van %(name)s.") % {
+            "name": municipality.name
+        }
+    decided = motion.status != Motion.Status.SUBMITTED and motion.decided_on
+    on, precision = (
+        (motion.decided_on, motion.decided_precision)
+        if decided
+        else (motion.submitted_on, motion.submitted_precision)
+    )
+    when = ""
+    if on:
+        when = (_("op %(date)s") if precision == DatePrecision.DAY else _("in %(date)s")) % {
+            "date": format_partial(on, precision)
+        }
+    sentence = _(STATUS_SENTENCES[motion.status]) % {"name": municipality.name, "when": when}
+    return " ".join(sentence.split())
+
+
+def municipality_list(request):
+    municipalities = with_latest_motion_precision(
+        Municipality.objects.with_status().for_list().order_by("name", "pk")
+    )
+    filterset = MunicipalityFilter(request.GET, queryset=municipalities)
+    listing = paginate(request, filterset.qs)
+    return render(request, "municipalities/list.html", {"filter": filterset, "listing": listing})
 
 
 def detail(request, slug: str):
     municipality = get_object_or_404(
         Municipality.objects.with_status().select_related("province", "successor"), slug=slug
     )
-    motions = Motion.objects.public().for_municipality(municipality).newest_first()
+    motions = list(
+        Motion.objects.public()
+        .for_municipality(municipality)
+        .newest_first()
+        .prefetch_related("events")  # in their Meta order: oldest first
+    )
+    # The motion that gives the municipality its status: the newest of that rank.
+    deciding = next(
+        (m for m in motions if Motion.MUNICIPALITY_STATUS.get(m.status) == municipality.status),
+        None,
+    )
+    factions = list(
+        Faction.objects.current()
+        .filter(municipality=municipality)
+        .select_related("party")
+        .order_by(F("seats").desc(nulls_last=True), "party__name")
+    )
     return render(
         request,
         "municipalities/detail.html",
-        {"municipality": municipality, "motions": motions},
+        {
+            "municipality": municipality,
+            "motions": motions,
+            "status_sentence": status_sentence(municipality, deciding),
+            "factions": factions,
+            "predecessors": municipality.predecessors.order_by("-dissolved_on", "name"),
+        },
     )
-
-
-def municipality_list(request):
-    raise Http404
