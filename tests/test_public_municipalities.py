@@ -300,10 +300,10 @@ def test_detail_explains_a_submitted_motion(client):
 def test_detail_without_motions_says_none_is_known_and_asks_for_news(client):
     municipality = make_municipality(name="Urk")
 
-    content = text(page(client, municipality.get_absolute_url()))
+    content = page(client, municipality.get_absolute_url())
 
-    assert "Er is nog geen motie bekend van de gemeenteraad van Urk." in content
-    assert "Weet u meer?" in content
+    assert "Er is nog geen motie bekend van de gemeenteraad van Urk." in text(content)
+    assert f'Weet u meer? <a href="{reverse("motions:report")}">' in content
 
 
 def test_detail_lists_public_motions_newest_first_with_their_timeline(client):
