@@ -1,20 +1,455 @@
 """The public map: the page, its embeddable version, its GeoJSON data and a
-shareable image, all drawn from the stored boundaries and derived statuses."""
+shareable image, all drawn from the stored boundaries and derived statuses.
 
-from django.http import Http404
+The GeoJSON and the PNG are built from the database, cached in Django's cache
+under a fingerprint of the data (one small query) and served with validators,
+so a repeat visit costs that one query and a ``304``. Any saved or deleted
+motion, and any added municipality or boundary, changes the fingerprint, so
+no process ever serves an outdated build from the shared cache.
+"""
+
+import dataclasses
+import gzip
+import hashlib
+import io
+import json
+import math
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.cache import cache as shared_cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import (
+    Count,
+    Exists,
+    JSONField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Length
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+from PIL import Image, ImageDraw, ImageFont
+
+from motions.models import Motion
+
+from .models import Boundary, Municipality, MunicipalityStatus
+
+# The statuses the public sees, in the legend's order.
+PUBLIC_STATUSES = [s for s in reversed(MunicipalityStatus) if s != MunicipalityStatus.CONTACTED]
+
+# Browsers reuse the data this long without asking; then they revalidate (304).
+MAX_AGE = 60  # seconds
+# How long a build stays in the cache. Changes that the fingerprint cannot
+# see (a name changed to one of the same length, a boundary corrected in
+# place) are served at the latest this long after they were made.
+BUILD_SECONDS = 60 * 60
+
+IMAGE_SIZE = (1200, 630)  # the social-media card size (og:image)
+SUPERSAMPLE = 2  # draw at twice the size and scale down: smooth edges
+# An equirectangular projection: a degree of longitude is cos(52°) as long as
+# a degree of latitude in the middle of the Netherlands.
+LONGITUDE_SCALE = math.cos(math.radians(52))
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
+# Data ------------------------------------------------------------------------
+
+
+def public_municipalities() -> QuerySet[Municipality]:
+    """Active municipalities with their public ``status`` and province."""
+    return Municipality.objects.active().with_status().for_list()
+
+
+def municipalities_with_geometry() -> list[Municipality]:
+    """Every active municipality with ``geometry``: its latest boundary, or None. One query."""
+    latest = Boundary.objects.filter(municipality=OuterRef("pk")).order_by("-year")
+    return list(
+        public_municipalities()
+        .annotate(geometry=Subquery(latest.values("geometry")[:1], output_field=JSONField()))
+        .order_by("code")
+    )
+
+
+def legend(statuses: Iterable[str]) -> list[tuple[MunicipalityStatus, int]]:
+    """(status, number of municipalities) for every public status, in legend order."""
+    counts = Counter(statuses)
+    return [(status, counts[status.value]) for status in PUBLIC_STATUSES]
+
+
+def _total(queryset: QuerySet, aggregate) -> Subquery:
+    """``aggregate`` over the whole of ``queryset``, as a scalar subquery."""
+    everything = queryset.order_by().annotate(everything=Value(1)).values("everything")
+    return Subquery(everything.annotate(v=aggregate).values("v"))
+
+
+def data_fingerprint() -> str:
+    """A digest of what the map shows, from one query: it changes whenever a
+    motion is saved (``updated_at``) or deleted (the count), and whenever
+    municipalities or boundaries are added, merged, renamed or moved."""
+    values = Municipality.objects.aggregate(
+        municipalities=Count("pk"),
+        active=Count("pk", filter=Q(dissolved_on__isnull=True)),
+        names=Sum(Length("name") + Length("slug")),
+        provinces=Sum("province_id"),
+        motions=Max(_total(Motion.objects, Count("pk"))),
+        motion_saved=Max(_total(Motion.objects, Max("updated_at"))),
+        boundaries=Max(_total(Boundary.objects, Count("pk"))),
+        boundary_last=Max(_total(Boundary.objects, Max("pk"))),
+    )
+    text = json.dumps(values, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+# The GeoJSON ---------------------------------------------------------------
+
+
+def _feature(municipality: Municipality) -> dict:
+    return {
+        "type": "Feature",
+        "id": municipality.code,
+        "properties": {
+            "code": municipality.code,
+            "name": municipality.name,
+            "slug": municipality.slug,
+            "status": municipality.status,
+            "status_label": str(municipality.status_label),
+            "url": municipality.get_absolute_url(),
+            "province": municipality.province.name,
+        },
+        "geometry": municipality.geometry,
+    }
+
+
+def build_geojson() -> bytes:
+    """The FeatureCollection of every active municipality that has a boundary.
+
+    Labels are in the site's language whatever the visitor's, so that one
+    build serves everyone; the pages label the map in the visitor's language.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        features = [_feature(m) for m in municipalities_with_geometry() if m.geometry]
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# Projection and outlines -----------------------------------------------------
+
+Point = tuple[float, float]
+Ring = list[Point]
+
+
+def polygons(geometry: dict) -> list[list[Ring]]:
+    """The polygons of a GeoJSON Polygon or MultiPolygon, each a list of rings
+    (the first one the outside) of (longitude, latitude) points."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    return geometry["coordinates"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Fit:
+    """Projects (longitude, latitude) into a box of pixels, north up, centred."""
+
+    scale: float
+    left: float
+    top: float
+    west: float
+    north: float
+
+    @classmethod
+    def into(cls, rings: Iterable[Ring], box: tuple[float, float, float, float]) -> "Fit":
+        points = [point for ring in rings for point in ring]
+        west, east = min(p[0] for p in points), max(p[0] for p in points)
+        south, north = min(p[1] for p in points), max(p[1] for p in points)
+        left, top, width, height = box
+        span_x = max((east - west) * LONGITUDE_SCALE, 1e-9)
+        span_y = max(north - south, 1e-9)
+        scale = min(width / span_x, height / span_y)
+        return cls(
+            scale=scale,
+            left=left + (width - span_x * scale) / 2,
+            top=top + (height - span_y * scale) / 2,
+            west=west,
+            north=north,
+        )
+
+    def __call__(self, point: Point) -> Point:
+        longitude, latitude = point[0], point[1]
+        return (
+            self.left + (longitude - self.west) * LONGITUDE_SCALE * self.scale,
+            self.top + (self.north - latitude) * self.scale,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Outline:
+    """One municipality's boundary as SVG path data in a ``size``-pixel square."""
+
+    path: str
+    size: int
+
+
+def outline(geometry: dict, size: int = 200) -> Outline:
+    """SVG path data (even-odd rings) for a GeoJSON geometry."""
+    rings = [ring for polygon in polygons(geometry) for ring in polygon]
+    fit = Fit.into(rings, (2, 2, size - 4, size - 4))
+    parts = []
+    for ring in rings:
+        points = [fit(p) for p in ring]
+        parts.append("M" + " ".join(f"{x:.1f} {y:.1f}" for x, y in points) + "Z")
+    return Outline(path="".join(parts), size=size)
+
+
+def municipality_outline(municipality: Municipality) -> Outline | None:
+    """The outline of the municipality's latest boundary, if it has one. One query."""
+    geometry = (
+        Boundary.objects.filter(municipality=municipality)
+        .order_by("-year")
+        .values_list("geometry", flat=True)
+        .first()
+    )
+    return outline(geometry) if geometry else None
+
+
+# The image -----------------------------------------------------------------
+
+
+@cache
+def css_colours() -> dict[str, str]:
+    """The ``--name: #rrggbb`` variables of site.css: the palette has one source."""
+    path = finders.find("css/site.css")
+    if path is None:
+        raise ImproperlyConfigured("css/site.css not found: the map's palette is defined there.")
+    return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\b", Path(path).read_text()))
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.load_default(size * SUPERSAMPLE)
+
+
+def _wrapped(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _draw_shapes(draw: ImageDraw.ImageDraw, municipalities: list[Municipality], box) -> None:
+    colours = css_colours()
+    shapes = [
+        (polygon, colours[f"status-{m.status}"])
+        for m in municipalities
+        if m.geometry
+        for polygon in polygons(m.geometry)
+    ]
+    if not shapes:
+        return
+    fit = Fit.into((polygon[0] for polygon, _colour in shapes), box)
+
+    def extent(shape) -> float:
+        ring = shape[0][0]
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        return (max(xs) - min(xs)) * (max(ys) - min(ys))
+
+    # Largest first: a municipality enclosed by another is drawn over the
+    # hole in the other's outline instead of under its fill.
+    for polygon, colour in sorted(shapes, key=extent, reverse=True):
+        draw.polygon(
+            [fit(p) for p in polygon[0]], fill=colour, outline=colours["bg"], width=SUPERSAMPLE
+        )
+
+
+def _draw_legend(draw: ImageDraw.ImageDraw, municipalities: list[Municipality], left: int) -> None:
+    s = SUPERSAMPLE
+    colours = css_colours()
+    width = (IMAGE_SIZE[0] - 40) * s - left
+    y = 60 * s
+    for text, size, gap in (
+        (_("Waar staat uw gemeenteraad?"), 44, 12),
+        (_("Moties voor gewortelde kinderen, per gemeente"), 26, 40),
+    ):
+        font = _font(size)
+        for line in _wrapped(draw, text, font, width):
+            draw.text((left, y), line, font=font, fill=colours["fg"])
+            y += round(size * 1.25) * s
+        y += gap * s
+    font = _font(26)
+    for status, count in legend(m.status for m in municipalities):
+        draw.rectangle(
+            (left, y, left + 34 * s, y + 34 * s),
+            fill=colours[f"status-{status}"],
+            outline="#767676",
+        )
+        draw.text(
+            (left + 50 * s, y + 2 * s), capfirst(str(status.label)), font=font, fill=colours["fg"]
+        )
+        draw.text((left + width, y + 2 * s), str(count), font=font, fill=colours["fg"], anchor="ra")
+        y += 54 * s
+    today = formats.date_format(timezone.localdate(), "j F Y")
+    footer = _("Stand op %(date)s · Motietracker · kaartgegevens CBS/Kadaster") % {"date": today}
+    font = _font(20)
+    bottom = (IMAGE_SIZE[1] - 40) * s
+    for line in reversed(_wrapped(draw, footer, font, width)):
+        draw.text((left, bottom), line, font=font, fill=colours["muted"], anchor="ls")
+        bottom -= 28 * s
+
+
+def build_image() -> bytes:
+    """The map as a PNG card: the country on the left, title and legend with counts on the right."""
+    s = SUPERSAMPLE
+    width, height = IMAGE_SIZE
+    municipalities = municipalities_with_geometry()
+    image = Image.new("RGB", (width * s, height * s), css_colours()["bg"])
+    draw = ImageDraw.Draw(image)
+    with translation.override(settings.LANGUAGE_CODE):
+        _draw_shapes(draw, municipalities, (20 * s, 15 * s, 580 * s, 600 * s))
+        _draw_legend(draw, municipalities, left=640 * s)
+    image = image.resize((width, height), Image.Resampling.LANCZOS)
+    output = io.BytesIO()
+    image.save(output, format="PNG", optimize=True)
+    return output.getvalue()
+
+
+# Serving builds --------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Build:
+    """A built body with its validators; what the cache holds."""
+
+    body: bytes
+    gzipped: bytes | None
+    content_type: str
+    etag: str
+    built_at: int  # Unix time, whole seconds like HTTP dates
+
+
+def cached_build(
+    name: str, make: Callable[[], bytes], content_type: str, *, compress: bool
+) -> Build:
+    """The build of ``make`` for the current data: from the cache, or made now.
+
+    The ETag is a digest of the body itself, so it is right even for a build
+    that raced with a change; the cache key is the fingerprint, read first, so
+    a change makes every process build afresh.
+    """
+    key = f"map:{name}:{data_fingerprint()}"
+    build = shared_cache.get(key)
+    if build is None:
+        body = make()
+        build = Build(
+            body=body,
+            gzipped=gzip.compress(body, compresslevel=9, mtime=0) if compress else None,
+            content_type=content_type,
+            etag=f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',
+            built_at=int(time.time()),
+        )
+        shared_cache.set(key, build, BUILD_SECONDS)
+    return build
+
+
+def serve_build(request: HttpRequest, build: Build) -> HttpResponse:
+    """``build`` as a response: 304 when the visitor has it, gzip when accepted."""
+    response = get_conditional_response(request, etag=build.etag, last_modified=build.built_at)
+    if response is None:
+        wants_gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+        if build.gzipped is not None and wants_gzip:
+            response = HttpResponse(build.gzipped, content_type=build.content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(build.body, content_type=build.content_type)
+    if build.gzipped is not None:
+        patch_vary_headers(response, ["Accept-Encoding"])
+    response["ETag"] = build.etag
+    response["Last-Modified"] = http_date(build.built_at)
+    patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
+    return response
+
+
+# Views -----------------------------------------------------------------------
+
+
+def _map_settings() -> dict:
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "image_size": IMAGE_SIZE,
+    }
+
+
+@require_safe
 def map_page(request):
-    raise Http404
+    # 1: active municipalities with status, province and whether they have a boundary
+    municipalities = list(
+        public_municipalities().annotate(
+            has_boundary=Exists(Boundary.objects.filter(municipality=OuterRef("pk")))
+        )
+    )
+    provinces = sorted({m.province.name for m in municipalities})
+    return render(
+        request,
+        "municipalities/map.html",
+        {
+            **_map_settings(),
+            "municipalities": municipalities,
+            "counts": legend(m.status for m in municipalities),
+            "provinces": provinces,
+            "without_boundary": [m for m in municipalities if not m.has_boundary],
+            "og_image_url": request.build_absolute_uri(reverse("municipalities:map_image")),
+            "embed_url": request.build_absolute_uri(reverse("municipalities:map_embed")),
+        },
+    )
 
 
+@require_safe
+@xframe_options_exempt
 def map_embed(request):
-    raise Http404
+    """The map alone, for partner sites' iframes (exempt from X-Frame-Options)."""
+    # 1: the status of every active municipality, for the legend
+    statuses = public_municipalities().values_list("status", flat=True)
+    return render(
+        request,
+        "municipalities/map_embed.html",
+        {
+            **_map_settings(),
+            "counts": legend(statuses),
+            "site_url": request.build_absolute_uri(reverse("municipalities:map")),
+        },
+    )
 
 
+@require_safe
 def map_data(request):
-    raise Http404
+    build = cached_build("geojson", build_geojson, "application/geo+json", compress=True)
+    return serve_build(request, build)
 
 
+@require_safe
 def map_image(request):
-    raise Http404
+    # PNG is compressed already: gzip would only cost time.
+    build = cached_build("png", build_image, "image/png", compress=False)
+    return serve_build(request, build)
