@@ -105,8 +105,9 @@ def _total(queryset: QuerySet, aggregate) -> Subquery:
 
 def data_fingerprint() -> str:
     """A digest of what the map shows, from one query: it changes whenever a
-    motion is saved (``updated_at``) or deleted (the count), and whenever
-    municipalities or boundaries are added, merged, renamed or moved."""
+    motion is saved (``updated_at``) or deleted (the count), and whenever a
+    municipality or boundary is added, dissolved, renamed to a name of another
+    length or moved to another province. Other changes show within BUILD_SECONDS."""
     values = Municipality.objects.aggregate(
         municipalities=Count("pk"),
         active=Count("pk", filter=Q(dissolved_on__isnull=True)),
