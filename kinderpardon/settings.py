@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kinderpardon.context_processors.languages",
             ],
         },
     },
@@ -219,3 +220,16 @@ REFERENCE_BOUNDARIES_YEAR = env_int("REFERENCE_BOUNDARIES_YEAR", 2025)
 # (HTML); by default the map makes no request to any other server.
 MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
+
+# The public report form (/melden/). A reporter's name, e-mail address, message
+# and document are erased REPORT_RETENTION_DAYS after the report arrived
+# (``manage.py erase_report_personal_data``, run daily). At most
+# REPORT_RATE_LIMIT posts per address and per e-mail address within
+# REPORT_RATE_WINDOW seconds. New reports are announced to REPORT_NOTIFY_EMAILS
+# (for example the campaign's shared inbox) or, when that is empty, to every
+# active account that may triage reports.
+REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 365)
+REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 10)
+REPORT_RATE_WINDOW = env_int("REPORT_RATE_WINDOW", 60 * 60)
+REPORT_NOTIFY_EMAILS = env_list("REPORT_NOTIFY_EMAILS")
+MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 10)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,13 +9,18 @@ admin.site.site_header = "Motietracker — beheer"
 admin.site.site_title = "Motietracker"
 admin.site.index_title = "Beheer"
 
+# The public site is Dutch at its plain URLs and English under /en/; a visitor
+# switches by link, never by what the browser happens to prefer. The workspace
+# and the admin are Dutch only.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("", include("municipalities.urls")),
-    path("", include("motions.urls")),
     path("werk/", include("workspace.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    *i18n_patterns(
+        path("", views.home, name="home"),
+        path("", include("municipalities.urls")),
+        path("", include("motions.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 if settings.DEBUG:

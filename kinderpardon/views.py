@@ -42,7 +42,13 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"total": total, "counters": counters, "motions": motions, "latest": latest},
+        {
+            "total": total,
+            "counters": counters,
+            "counts": counts,
+            "motions": motions,
+            "latest": latest,
+        },
     )
 
 

@@ -8,6 +8,7 @@ from motions.dates import DatePrecision, format_partial
 from motions.models import Motion
 
 from .filters import MunicipalityFilter, paginate
+from .maps import municipality_outline
 from .models import Faction, Municipality
 
 
@@ -109,5 +110,6 @@ def detail(request, slug: str):
             "status_sentence": status_sentence(municipality, deciding),
             "factions": factions,
             "predecessors": municipality.predecessors.order_by("-dissolved_on", "name"),
+            "outline": municipality_outline(municipality),
         },
     )

@@ -166,7 +166,7 @@ def test_home_page_links_to_map_lists_and_example_motion(client):
     assert f'<a class="button secondary" href="{reverse("municipalities:list")}">' in html
     assert f'<a class="button secondary" href="{reverse("motions:list")}">' in html
     assert f'<a class="button" href="{reverse("motions:model_motion")}">' in html
-    assert "<!-- small map: added by the map issue -->" in html
+    assert '<div class="map-small">' in html
 
 
 @pytest.mark.parametrize("size", [3, 30])

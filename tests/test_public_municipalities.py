@@ -415,6 +415,6 @@ def test_detail_query_count_does_not_grow(client, django_assert_num_queries, siz
     # 1: the municipality with its status, province and successor
     # 2: its public motions; 3: their events
     # 4: its current factions with their parties
-    # 5: the municipalities merged into it
-    with django_assert_num_queries(5):
+    # 5: the municipalities merged into it; 6: its latest boundary for the outline
+    with django_assert_num_queries(6):
         client.get(municipality.get_absolute_url())

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+
+def languages(request) -> dict:
+    """The current page in the other languages, for the language switch and
+    ``<link rel="alternate" hreflang>``."""
+    current = get_language()
+    query = request.META.get("QUERY_STRING", "")
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(request.path, code)
+        alternates.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": f"{url}?{query}" if query else url,
+                "current": code == current,
+            }
+        )
+    return {"alternate_languages": alternates}
