@@ -1,0 +1,116 @@
+"""Forms of the outreach log: one contact moment, and choosing a municipality."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import ContactMoment, Faction, Municipality
+
+# A contact moment happened (or is planned within weeks); a follow-up is planned
+# within a year. Anything further away is a typo such as 2205 for 2025.
+CONTACT_DAYS_AHEAD = 31
+FOLLOW_UP_DAYS_AHEAD = 366
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends and expects ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class FactionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Faction) -> str:
+        return f"{obj.party} ({obj.election_year})"
+
+
+class ContactMomentForm(forms.ModelForm):
+    """A contact moment of one municipality; the view adds the volunteer."""
+
+    class Meta:
+        model = ContactMoment
+        fields = [
+            "date",
+            "channel",
+            "direction",
+            "faction",
+            "contact_name",
+            "contact_email",
+            "summary",
+            "follow_up_on",
+        ]
+        field_classes = {"faction": FactionChoiceField}
+        widgets = {
+            "date": DateInput,
+            "follow_up_on": DateInput,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"follow_up_on": _("Leeg laten als er niets op te volgen is.")}
+        error_messages = {
+            "faction": {"invalid_choice": _("Kies een fractie uit de raad van deze gemeente.")}
+        }
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        self.fields["date"].initial = timezone.localdate
+        # Most contacts are e-mails we send: preselect them, without an empty choice.
+        for name, choices, initial in [
+            ("channel", ContactMoment.Channel, ContactMoment.Channel.EMAIL),
+            ("direction", ContactMoment.Direction, ContactMoment.Direction.SENT),
+        ]:
+            self.fields[name].choices = choices.choices
+            self.fields[name].initial = initial
+        faction = self.fields["faction"]
+        faction.queryset = (
+            Faction.objects.filter(municipality=municipality)
+            .select_related("party")
+            .order_by("-election_year", "party__name")
+        )
+        faction.empty_label = _("geen bepaalde fractie")
+
+    def clean_date(self) -> datetime.date:
+        date = self.cleaned_data["date"]
+        latest = timezone.localdate() + datetime.timedelta(days=CONTACT_DAYS_AHEAD)
+        if date > latest:
+            raise forms.ValidationError(
+                _("Deze datum ligt te ver in de toekomst; vul de dag van het contact in.")
+            )
+        if date < EARLIEST:
+            raise forms.ValidationError(_("Deze datum ligt te ver in het verleden."))
+        return date
+
+    def clean_follow_up_on(self) -> datetime.date | None:
+        follow_up_on = self.cleaned_data["follow_up_on"]
+        latest = timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DAYS_AHEAD)
+        if follow_up_on and follow_up_on > latest:
+            raise forms.ValidationError(
+                _("Plan een opvolging binnen een jaar; deze datum ligt te ver weg.")
+            )
+        return follow_up_on
+
+    def clean(self):
+        cleaned = super().clean()
+        date, follow_up_on = cleaned.get("date"), cleaned.get("follow_up_on")
+        if date and follow_up_on and follow_up_on < date:
+            self.add_error(
+                "follow_up_on",
+                _("De opvolgdatum ligt vóór de datum van het contact. Kies een latere dag."),
+            )
+        return cleaned
+
+
+class ChooseMunicipalityForm(forms.Form):
+    """Which municipality to log a contact for, from the dashboard (a GET form)."""
+
+    gemeente = forms.ModelChoiceField(
+        label=_("Gemeente"),
+        queryset=Municipality.objects.active().only("name", "slug").order_by("name"),
+        to_field_name="slug",
+        empty_label=_("kies een gemeente"),
+    )
