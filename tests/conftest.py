@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from motions.models import Motion
 from municipalities.models import Faction, Municipality, Party, Province
@@ -71,6 +72,30 @@ def make_motion(**kwargs) -> Motion:
         kwargs.setdefault("decided_on", datetime.date(2025, 4, 1))
         kwargs.setdefault("decided_precision", "month")
     return Motion.objects.create(**kwargs)
+
+
+def load_campaign_data() -> None:
+    """The real register and boundaries of 2025, and the campaign's known facts."""
+    from motions.facts import load_campaign_facts
+    from municipalities.register import import_boundaries, import_municipalities
+
+    import_municipalities(as_of=datetime.date(2025, 1, 1))
+    import_boundaries(year=2025)
+    load_campaign_facts()
+
+
+@pytest.fixture
+def campaign_data(db) -> None:
+    load_campaign_data()
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    """A request to /en/ leaves English active in the test's thread; every test
+    starts in the site's default language, as a new visitor does."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

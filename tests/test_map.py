@@ -7,15 +7,13 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from PIL import Image
 
-from motions.facts import MUNICIPAL_MOTIONS, load_campaign_facts
+from motions.facts import MUNICIPAL_MOTIONS
 from motions.models import Motion
 from municipalities import maps
 from municipalities.models import Boundary, ContactMoment, MunicipalityStatus
-from municipalities.register import import_boundaries, import_municipalities
 
 from .conftest import ARTIFACTS, make_faction, make_motion, make_municipality
 
@@ -42,13 +40,6 @@ def square(west: float = 5.0, south: float = 52.0, size: float = 0.1) -> dict:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def load_campaign_data() -> None:
-    """The real register and boundaries of 2025, and the campaign's known motions."""
-    import_municipalities(as_of=datetime.date(2025, 1, 1))
-    import_boundaries(year=2025)
-    load_campaign_facts()
-
-
 def make_mapped_municipality(status=None, **kwargs):
     """A municipality with a boundary and, when ``status`` is given, a motion."""
     municipality = make_municipality(**kwargs)
@@ -70,19 +61,6 @@ def contact(municipality, **kwargs) -> ContactMoment:
 def features(response) -> list[dict]:
     assert response["Content-Type"] == "application/geo+json"
     return json.loads(response.content)["features"]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Builds are cached by a fingerprint of the data; tests start afresh."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def campaign_data():
-    load_campaign_data()
 
 
 # The data endpoint -----------------------------------------------------------

@@ -8,7 +8,8 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from .test_map import ADOPTED_IN_THE_LETTER, load_campaign_data
+from .conftest import load_campaign_data
+from .test_map import ADOPTED_IN_THE_LETTER
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
