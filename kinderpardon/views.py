@@ -7,7 +7,6 @@ from municipalities.models import Municipality, MunicipalityStatus
 
 LATEST_OUTCOMES = 8
 # The public statuses, most advanced first; "contacted" is the volunteers' own view.
-PUBLIC_STATUSES = [s for s in reversed(MunicipalityStatus) if s != MunicipalityStatus.CONTACTED]
 
 
 def home(request):
@@ -34,7 +33,7 @@ def home(request):
         .order_by("-happened_on", "-pk")[:LATEST_OUTCOMES]
     )
     total = sum(by_status.values())
-    counts = [(status, by_status.get(status.value, 0)) for status in PUBLIC_STATUSES]
+    counts = [(status, by_status.get(status.value, 0)) for status in MunicipalityStatus.public()]
     counters = [
         {"status": status, "count": count, "percent": percent(count, total)}
         for status, count in counts

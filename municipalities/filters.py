@@ -67,9 +67,7 @@ class MunicipalityFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[
-            (s.value, s.label) for s in MunicipalityStatus if s != MunicipalityStatus.CONTACTED
-        ],
+        choices=[(s.value, s.label) for s in MunicipalityStatus.public()],
         empty_label=_("Alle statussen"),
     )
     has_motion = django_filters.ChoiceFilter(

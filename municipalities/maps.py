@@ -55,7 +55,6 @@ from motions.models import Motion
 from .models import Boundary, Municipality, MunicipalityStatus
 
 # The statuses the public sees, in the legend's order.
-PUBLIC_STATUSES = [s for s in reversed(MunicipalityStatus) if s != MunicipalityStatus.CONTACTED]
 
 # Browsers reuse the data this long without asking; then they revalidate (304).
 MAX_AGE = 60  # seconds
@@ -94,7 +93,7 @@ def municipalities_with_geometry() -> list[Municipality]:
 def legend(statuses: Iterable[str]) -> list[tuple[MunicipalityStatus, int]]:
     """(status, number of municipalities) for every public status, in legend order."""
     counts = Counter(statuses)
-    return [(status, counts[status.value]) for status in PUBLIC_STATUSES]
+    return [(status, counts[status.value]) for status in MunicipalityStatus.public()]
 
 
 def _total(queryset: QuerySet, aggregate) -> Subquery:

@@ -43,6 +43,11 @@ class MunicipalityStatus(models.TextChoices):
     def rank(cls, status: "MunicipalityStatus") -> int:
         return list(cls).index(status)
 
+    @classmethod
+    def public(cls) -> list["MunicipalityStatus"]:
+        """The statuses anyone may see, most advanced first (legends, counters)."""
+        return [s for s in reversed(cls) if s != cls.CONTACTED]
+
 
 class MunicipalityQuerySet(models.QuerySet):
     def active(self):
