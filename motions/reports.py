@@ -1,11 +1,500 @@
-"""Councils report back: the public form for council members and griffiers."""
+"""Councils report back: the public form for council members and griffiers.
 
-from django.http import Http404
+A report is stored first, in its own committed transaction; only then are the
+confirmation and the volunteers' notification sent, so a failing mail server
+never loses a report. Abuse is kept out by Django's CSRF check, a honeypot
+field, a rate limit per address and per e-mail address in the shared cache,
+length limits on every field and a check of each document by its content.
+"""
+
+import datetime
+import difflib
+import logging
+import re
+import zipfile
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from kinderpardon import ratelimit
+from municipalities.models import Municipality
+from municipalities.text import fold, name_slug
+
+from .dates import DatePrecision
+from .models import ActionReport
+
+logger = logging.getLogger(__name__)
+
+HONEYPOT = "website"
+SESSION_KEY = "report_id"
+
+# --- when: a day or a month ----------------------------------------------------
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "jan", "january"),
+            ("februari", "feb", "february"),
+            ("maart", "mrt", "mar", "march"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "jun", "june"),
+            ("juli", "jul", "july"),
+            ("augustus", "aug", "august"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt", "oct", "october"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_SEP = r"[-/. ]"
+DAY_PATTERNS = [
+    re.compile(rf"^(?P<day>\d{{1,2}}){_SEP}(?P<month>\d{{1,2}}){_SEP}(?P<year>\d{{4}})$"),
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$"),
+    re.compile(r"^(?P<day>\d{1,2}) (?P<month_name>[a-z]+)\.? (?P<year>\d{4})$"),
+]
+MONTH_PATTERNS = [
+    re.compile(rf"^(?P<month>\d{{1,2}}){_SEP}(?P<year>\d{{4}})$"),
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$"),  # what <input type="month"> sends
+    re.compile(r"^(?P<month_name>[a-z]+)\.? (?P<year>\d{4})$"),
+]
 
 
+def parse_partial_date(text: str) -> tuple[datetime.date, str] | None:
+    """ "15-04-2025" -> (2025-04-15, day); "april 2025" or "04-2025" -> (2025-04-01, month).
+
+    None when the text has none of these forms; ValueError for a day that does
+    not exist (31-02-2025).
+    """
+    text = fold(text).replace(",", " ")
+    text = " ".join(text.split())
+    for patterns, precision in (
+        (DAY_PATTERNS, DatePrecision.DAY),
+        (MONTH_PATTERNS, DatePrecision.MONTH),
+    ):
+        for pattern in patterns:
+            found = pattern.match(text)
+            if not found:
+                continue
+            parts = found.groupdict()
+            if "month_name" in parts:
+                month = MONTHS.get(parts["month_name"])
+                if month is None:
+                    return None
+            else:
+                month = int(parts["month"])
+            day = int(parts.get("day") or 1)
+            return datetime.date(int(parts["year"]), month, day), precision
+    return None
+
+
+class PartialDateField(forms.CharField):
+    """A day or a month, typed as the reporter knows it; cleans to (date, precision)."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Schrijf de datum als 15-04-2025, of alleen de maand als 04-2025 of april 2025."
+        ),
+        "no_such_day": _("Deze datum bestaat niet."),
+        "future": _("Deze datum ligt in de toekomst. Meld wat er al gebeurd is."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            parsed = parse_partial_date(text)
+        except ValueError:
+            raise ValidationError(self.error_messages["no_such_day"], code="no_such_day") from None
+        if parsed is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if parsed[0] > timezone.localdate():
+            raise ValidationError(self.error_messages["future"], code="future")
+        return parsed
+
+
+# --- which municipality: typed by name or alias ---------------------------------
+
+
+def _names(municipality: Municipality) -> list[str]:
+    return municipality.search_text.split(" | ")
+
+
+def _active_successor(municipality: Municipality) -> Municipality | None:
+    seen = set()
+    while municipality is not None and not municipality.is_active:
+        if municipality.pk in seen:
+            return None
+        seen.add(municipality.pk)
+        municipality = municipality.successor
+    return municipality
+
+
+def _choice_list(municipalities) -> str:
+    return str(get_text_list([m.name for m in municipalities], _("of")))
+
+
+def resolve_municipality(text: str) -> Municipality:
+    """The one active municipality that ``text`` names, by name, alias or slug,
+    ignoring accents, case and punctuation; otherwise a ValidationError that
+    lists what the reporter may have meant."""
+    folded, slug = fold(text), name_slug(text)
+    match = Q(search_text__contains=folded)
+    if slug:
+        match |= Q(slug=slug)
+    candidates = list(Municipality.objects.filter(match).select_related("successor"))
+    active = [m for m in candidates if m.is_active]
+    exact = [m for m in active if m.slug == slug or folded in _names(m)]
+    if len(exact) == 1:
+        return exact[0]
+    if not exact and len(active) == 1:
+        return active[0]
+    if len(active) > 1:
+        # "Bergen": offer Bergen (L.), Bergen (NH.) and Bergen op Zoom, not Steenbergen.
+        starting = [m for m in active if any(n.startswith(folded) for n in _names(m))]
+        choices = sorted(starting or active, key=lambda m: fold(m.name))[:8]
+        raise ValidationError(
+            _("Meerdere gemeenten passen bij “%(text)s”: %(choices)s. Typ de volledige naam."),
+            code="ambiguous",
+            params={"text": text, "choices": _choice_list(choices)},
+        )
+    for dissolved in candidates:
+        successor = _active_successor(dissolved)
+        if successor is not None and (dissolved.slug == slug or folded in _names(dissolved)):
+            raise ValidationError(
+                _("De gemeente %(old)s is opgegaan in %(new)s. Kies %(new)s."),
+                code="dissolved",
+                params={"old": dissolved.name, "new": successor.name},
+            )
+    everything = {
+        name: m
+        for m in Municipality.objects.active().only("name", "search_text")
+        for name in _names(m)
+    }
+    close = difflib.get_close_matches(folded, everything, n=5, cutoff=0.6)
+    suggestions = list(dict.fromkeys(everything[name] for name in close))
+    if suggestions:
+        raise ValidationError(
+            _("We kennen geen gemeente “%(text)s”. Bedoelt u %(choices)s?"),
+            code="unknown",
+            params={"text": text, "choices": _choice_list(suggestions)},
+        )
+    raise ValidationError(
+        _("We kennen geen gemeente “%(text)s”. Kies uw gemeente uit de lijst."),
+        code="unknown",
+        params={"text": text},
+    )
+
+
+class MunicipalityNameField(forms.CharField):
+    """A text input with a <datalist> of names (no JavaScript), resolved on the server."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"list": "municipality-names", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        return resolve_municipality(text) if text else None
+
+
+def municipality_names() -> list[str]:
+    """Names and aliases of the active municipalities, for the <datalist>."""
+    names = []
+    for name, aliases in Municipality.objects.active().values_list("name", "aliases"):
+        names.append(name)
+        names.extend(a.strip() for a in aliases.split(",") if a.strip())
+    return sorted(names, key=fold)
+
+
+# --- the document: PDF or Word, checked by content --------------------------------
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+DOCUMENT_KINDS = {"pdf": "PDF", "doc": "Word", "docx": "Word", "odt": "OpenDocument"}
+
+
+def document_kind(upload) -> str | None:
+    """The extension that an uploaded file's content belongs to: "pdf", "doc",
+    "docx" or "odt"; None for anything else. Reads the first bytes and, for a
+    ZIP, its table of contents only (nothing is unpacked)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head == OLE_SIGNATURE:
+        return "doc"
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return "docx"
+            if (
+                "mimetype" in names
+                and archive.getinfo("mimetype").file_size <= 100
+                and archive.read("mimetype").strip() == ODT_MIMETYPE
+            ):
+                return "odt"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+# --- the form ---------------------------------------------------------------------
+
+
+class ReportForm(forms.ModelForm):
+    reporter_role = forms.ChoiceField(
+        label=_("Uw rol"), choices=ActionReport.Role.choices, widget=forms.RadioSelect
+    )
+    municipality = MunicipalityNameField(
+        label=_("Gemeente"),
+        help_text=_("Typ de naam van uw gemeente, bijvoorbeeld Den Haag of Súdwest-Fryslân."),
+    )
+    action = forms.ChoiceField(
+        label=_("Wat is er gebeurd?"), choices=ActionReport.Action.choices, widget=forms.RadioSelect
+    )
+    happened = PartialDateField(
+        label=_("Wanneer?"),
+        help_text=_("Een datum (15-04-2025) of alleen de maand (04-2025 of april 2025)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    link = forms.URLField(
+        label=_("Link naar het raadsinformatiesysteem (niet verplicht)"),
+        help_text=_("De pagina waar de motie of het besluit van uw raad staat."),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"inputmode": "url"}),
+    )
+    consent = forms.BooleanField(
+        error_messages={"required": _("Zonder uw toestemming kunnen we uw melding niet bewaren.")},
+    )
+    website = forms.CharField(  # the honeypot: people never see it, simple robots fill it in
+        label=_("Laat dit veld leeg"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = ActionReport
+        fields = [
+            "reporter_name",
+            "reporter_role",
+            "reporter_email",
+            "municipality",
+            "action",
+            "factions",
+            "link",
+            "document",
+            "message",
+            "consent",
+        ]
+        labels = {
+            "reporter_name": _("Uw naam"),
+            "reporter_email": _("Uw e-mailadres"),
+            "factions": _("Welke fractie(s)? (niet verplicht)"),
+            "document": _("Document (niet verplicht)"),
+            "message": _("Toelichting (niet verplicht)"),
+        }
+        help_texts = {
+            "reporter_email": _(
+                "Hierheen sturen we een bevestiging. We tonen het nooit op de site."
+            ),
+            "factions": _("Bijvoorbeeld: ingediend door GroenLinks-PvdA en ChristenUnie."),
+            "message": _("Hooguit 5000 tekens."),
+        }
+        widgets = {
+            "reporter_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "reporter_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "document": forms.FileInput(
+                attrs={"accept": ".pdf,.doc,.docx,.odt,application/pdf,application/msword"}
+            ),
+            "message": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reporter_name"].required = True
+        self.fields["reporter_email"].required = True
+        # Council file names are often long; clean_document shortens them instead of refusing.
+        self.fields["document"].max_length = None
+        self.fields["document"].help_text = _(
+            "De motie of het besluit als PDF- of Word-bestand, hooguit %(mb)s MB. "
+            "Alleen vrijwilligers van de campagne zien het."
+        ) % {"mb": settings.MAX_UPLOAD_MB}
+        self.fields["consent"].label = _(
+            "Ik geef toestemming om mijn naam en e-mailadres te bewaren, zodat de campagne "
+            "deze melding kan controleren en mij zo nodig kan mailen. Na %(days)s dagen worden "
+            "ze gewist, samen met mijn toelichting en document."
+        ) % {"days": settings.REPORT_RETENTION_DAYS}
+
+    @property
+    def is_trap_filled(self) -> bool:
+        """Whether the honeypot was filled in: only robots see that field."""
+        return bool(self.data.get(HONEYPOT, "").strip())
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return upload
+        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise ValidationError(
+                _("Het document is groter dan %(mb)s MB. Stuur een kleiner bestand of een link."),
+                code="too_big",
+                params={"mb": settings.MAX_UPLOAD_MB},
+            )
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in DOCUMENT_KINDS:
+            raise ValidationError(
+                _("Stuur een PDF- of Word-bestand (.pdf, .doc of .docx)."), code="extension"
+            )
+        if document_kind(upload) != extension:
+            raise ValidationError(
+                _(
+                    "Dit bestand is geen echt %(kind)s-bestand: de inhoud past niet bij .%(ext)s. "
+                    "Stuur een PDF- of Word-bestand."
+                ),
+                code="content",
+                params={"kind": DOCUMENT_KINDS[extension], "ext": extension},
+            )
+        stem = upload.name.rsplit(".", 1)[0]
+        upload.name = f"{stem[:60]}.{extension}"
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("happened"):
+            self.instance.happened_on, self.instance.happened_precision = cleaned["happened"]
+        return cleaned
+
+    def refuse(self, message: str) -> None:
+        """Show only ``message``: the submission was not looked at."""
+        self.errors.clear()
+        self.add_error(None, message)
+
+
+# --- what happens to a post ---------------------------------------------------------
+
+RATE_LIMITED = _(
+    "U hebt in korte tijd te veel meldingen verstuurd. Uw melding is niet opgeslagen. "
+    "Probeer het over een uur opnieuw, of mail ons via kinderpardonnu@gmail.com."
+)
+
+
+def over_rate_limit(request) -> bool:
+    """Count this post, valid or not, for the sender's address and for the
+    e-mail address it names; True when either went over REPORT_RATE_LIMIT."""
+    window = settings.REPORT_RATE_WINDOW
+    counts = [ratelimit.hit("report-ip", ratelimit.client_ip(request), window=window)]
+    email = request.POST.get("reporter_email", "").strip()
+    if email:
+        counts.append(ratelimit.hit("report-email", email, window=window))
+    return max(counts) > settings.REPORT_RATE_LIMIT
+
+
+def volunteer_addresses() -> list[str]:
+    """REPORT_NOTIFY_EMAILS, or every active account that may triage reports."""
+    if settings.REPORT_NOTIFY_EMAILS:
+        return list(settings.REPORT_NOTIFY_EMAILS)
+    users = get_user_model().objects.with_perm("motions.change_actionreport", is_active=True)
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def _message(template: str, context: dict, to: list[str]) -> EmailMessage:
+    subject = render_to_string(f"motions/emails/{template}_subject.txt", context)
+    body = render_to_string(f"motions/emails/{template}.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, to=to)
+
+
+def send_confirmation(report: ActionReport) -> None:
+    context = {"report": report, "retention_days": settings.REPORT_RETENTION_DAYS}
+    _message("report_confirmation", context, [report.reporter_email]).send()
+
+
+def notify_volunteers(report: ActionReport, dashboard_url: str) -> None:
+    """One message per volunteer, so that nobody sees the others' addresses."""
+    context = {"report": report, "dashboard_url": dashboard_url}
+    messages = [_message("report_notification", context, [to]) for to in volunteer_addresses()]
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def send_report_emails(request, report: ActionReport) -> None:
+    """Send both e-mails after the report is stored; a failure is logged, never raised."""
+    try:
+        send_confirmation(report)
+    except Exception:  # SMTP, network or template: the report is safe, the reporter sees thanks
+        logger.exception("Confirmation e-mail for report %s could not be sent", report.pk)
+    try:
+        notify_volunteers(report, request.build_absolute_uri(reverse("workspace:dashboard")))
+    except Exception:
+        logger.exception("Volunteers could not be notified of report %s", report.pk)
+
+
+@transaction.non_atomic_requests  # the report must be committed before any e-mail goes out
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request):
-    raise Http404
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if over_rate_limit(request):
+            form.refuse(RATE_LIMITED)
+            return form_page(request, form, status=429)
+        if form.is_trap_filled:
+            logger.info("Report form: honeypot filled in; nothing stored")
+            request.session[SESSION_KEY] = None
+            return redirect("motions:report_thanks")
+        if form.is_valid():
+            with transaction.atomic():
+                saved = form.save()
+            send_report_emails(request, saved)
+            request.session[SESSION_KEY] = saved.pk
+            return redirect("motions:report_thanks")
+    return form_page(request, form)
+
+
+def form_page(request, form: ReportForm, status: int = 200):
+    context = {"form": form, "municipality_names": municipality_names()}
+    return render(request, "motions/report_form.html", context, status=status)
 
 
 def thanks(request):
-    raise Http404
+    """What happens next, and what this browser just sent (shown once)."""
+    report_id = request.session.pop(SESSION_KEY, None)
+    sent = (
+        ActionReport.objects.select_related("municipality").filter(pk=report_id).first()
+        if report_id
+        else None
+    )
+    context = {"report": sent, "retention_days": settings.REPORT_RETENTION_DAYS}
+    return render(request, "motions/report_thanks.html", context)
