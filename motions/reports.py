@@ -11,7 +11,6 @@ import datetime
 import difflib
 import logging
 import re
-import zipfile
 
 from django import forms
 from django.conf import settings
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from kinderpardon import ratelimit
+from kinderpardon.uploads import validate_document
 from municipalities.models import Municipality
 from municipalities.text import fold, name_slug
 
@@ -231,44 +231,6 @@ def municipality_names() -> list[str]:
     return sorted(names, key=fold)
 
 
-# --- the document: PDF or Word, checked by content --------------------------------
-
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-DOCUMENT_KINDS = {"pdf": "PDF", "doc": "Word", "docx": "Word", "odt": "OpenDocument"}
-
-
-def document_kind(upload) -> str | None:
-    """The extension that an uploaded file's content belongs to: "pdf", "doc",
-    "docx" or "odt"; None for anything else. Reads the first bytes and, for a
-    ZIP, its table of contents only (nothing is unpacked)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head == OLE_SIGNATURE:
-        return "doc"
-    if not head.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" in names:
-                return "docx"
-            if (
-                "mimetype" in names
-                and archive.getinfo("mimetype").file_size <= 100
-                and archive.read("mimetype").strip() == ODT_MIMETYPE
-            ):
-                return "odt"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
-        return None
-    finally:
-        upload.seek(0)
-    return None
-
-
 # --- the form ---------------------------------------------------------------------
 
 
@@ -368,26 +330,8 @@ class ReportForm(forms.ModelForm):
         upload = self.cleaned_data.get("document")
         if not upload:
             return upload
-        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-            raise ValidationError(
-                _("Het document is groter dan %(mb)s MB. Stuur een kleiner bestand of een link."),
-                code="too_big",
-                params={"mb": settings.MAX_UPLOAD_MB},
-            )
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension not in DOCUMENT_KINDS:
-            raise ValidationError(
-                _("Stuur een PDF- of Word-bestand (.pdf, .doc of .docx)."), code="extension"
-            )
-        if document_kind(upload) != extension:
-            raise ValidationError(
-                _(
-                    "Dit bestand is geen echt %(kind)s-bestand: de inhoud past niet bij .%(ext)s. "
-                    "Stuur een PDF- of Word-bestand."
-                ),
-                code="content",
-                params={"kind": DOCUMENT_KINDS[extension], "ext": extension},
-            )
+        validate_document(upload)
+        extension = upload.name.rsplit(".", 1)[-1].lower()
         stem = upload.name.rsplit(".", 1)[0]
         upload.name = f"{stem[:60]}.{extension}"
         return upload

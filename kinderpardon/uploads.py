@@ -1,0 +1,94 @@
+"""Uploaded documents: what a file really is, and where private ones live.
+
+Both the decision form (volunteers) and the public report form accept PDF and
+Word documents; both check the content, not just the name, so a program
+renamed to ``.pdf`` is refused.
+"""
+
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+PDF_MAGIC = b"%PDF-"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Word (.doc)
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# Extensions accepted, by the name people know them by. ODF is on the Dutch
+# government's list of mandatory open standards, so councils may send .odt.
+DOCUMENT_KINDS = {"pdf": "PDF", "doc": "Word", "docx": "Word", "odt": "OpenDocument"}
+
+
+def document_kind(upload) -> str | None:
+    """The extension the content belongs to ("pdf", "doc", "docx", "odt"), or None.
+    Reads the first bytes and, for a ZIP, only its table of contents."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(PDF_MAGIC):
+        return "pdf"
+    if head == OLE_MAGIC:
+        return "doc"
+    if not head.startswith(ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return "docx"
+            if (
+                "mimetype" in names
+                and archive.getinfo("mimetype").file_size <= 100
+                and archive.read("mimetype").strip() == ODT_MIMETYPE
+            ):
+                return "odt"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+def validate_document(upload) -> None:
+    """PDF or Word (or OpenDocument), at most MAX_UPLOAD_MB, and named for what it is."""
+    limit = settings.MAX_UPLOAD_MB
+    if upload.size > limit * 1024 * 1024:
+        raise ValidationError(
+            _("Het document is groter dan %(limit)s MB. Stuur een kleiner bestand of een link."),
+            code="too_big",
+            params={"limit": limit},
+        )
+    extension = Path(upload.name).suffix.lower().lstrip(".")
+    if extension not in DOCUMENT_KINDS:
+        raise ValidationError(
+            _("Kies een PDF- of Word-bestand (.pdf, .doc, .docx of .odt)."), code="extension"
+        )
+    if document_kind(upload) != extension:
+        raise ValidationError(
+            _(
+                "Dit bestand is geen echt %(kind)s-bestand: de inhoud past niet bij .%(ext)s "
+                "(we kijken naar de inhoud, niet alleen naar de naam)."
+            ),
+            code="content",
+            params={"kind": DOCUMENT_KINDS[extension], "ext": extension},
+        )
+
+
+class PrivateFileStorage(FileSystemStorage):
+    """Files kept under PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, so nothing serves
+    them by URL; they may only be handed out by a view that checks permissions.
+    Follows the setting when tests change it."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
