@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     ActionReport,
@@ -93,7 +94,7 @@ class MotionEventInline(admin.TabularInline):
 
 
 @admin.register(Motion)
-class MotionAdmin(admin.ModelAdmin):
+class MotionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "level", "municipality", "status", "decided", "kind"]
     list_filter = ["level", "status", "kind", "municipality__province", DecidedYearFilter]
     search_fields = [
@@ -135,7 +136,7 @@ class MotionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sponsorship)
-class SponsorshipAdmin(admin.ModelAdmin):
+class SponsorshipAdmin(SimpleHistoryAdmin):
     list_display = ["motion", "role", "faction", "party", "member_name"]
     list_filter = ["role"]
     search_fields = ["motion__title", "member_name", "party__name", *FACTION_SEARCH]
@@ -145,7 +146,7 @@ class SponsorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(FactionVote)
-class FactionVoteAdmin(admin.ModelAdmin):
+class FactionVoteAdmin(SimpleHistoryAdmin):
     list_display = ["motion", "faction", "vote"]
     list_filter = ["vote"]
     search_fields = ["motion__title", *FACTION_SEARCH]
@@ -155,7 +156,7 @@ class FactionVoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(MotionEvent)
-class MotionEventAdmin(admin.ModelAdmin):
+class MotionEventAdmin(SimpleHistoryAdmin):
     list_display = ["motion", "kind", "happened"]
     list_filter = ["kind"]
     search_fields = ["motion__title", "note"]
@@ -170,7 +171,7 @@ class MotionEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelMotion)
-class ModelMotionAdmin(admin.ModelAdmin):
+class ModelMotionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "slug", "version", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
