@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+from municipalities.admin import HistoryAdmin
 
 from .models import (
     ActionReport,
@@ -94,7 +95,7 @@ class MotionEventInline(admin.TabularInline):
 
 
 @admin.register(Motion)
-class MotionAdmin(SimpleHistoryAdmin):
+class MotionAdmin(HistoryAdmin):
     list_display = ["title", "level", "municipality", "status", "decided", "kind"]
     list_filter = ["level", "status", "kind", "municipality__province", DecidedYearFilter]
     search_fields = [
@@ -136,7 +137,7 @@ class MotionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sponsorship)
-class SponsorshipAdmin(SimpleHistoryAdmin):
+class SponsorshipAdmin(HistoryAdmin):
     list_display = ["motion", "role", "faction", "party", "member_name"]
     list_filter = ["role"]
     search_fields = ["motion__title", "member_name", "party__name", *FACTION_SEARCH]
@@ -146,7 +147,7 @@ class SponsorshipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FactionVote)
-class FactionVoteAdmin(SimpleHistoryAdmin):
+class FactionVoteAdmin(HistoryAdmin):
     list_display = ["motion", "faction", "vote"]
     list_filter = ["vote"]
     search_fields = ["motion__title", *FACTION_SEARCH]
@@ -156,7 +157,7 @@ class FactionVoteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MotionEvent)
-class MotionEventAdmin(SimpleHistoryAdmin):
+class MotionEventAdmin(HistoryAdmin):
     list_display = ["motion", "kind", "happened"]
     list_filter = ["kind"]
     search_fields = ["motion__title", "note"]
@@ -171,7 +172,7 @@ class MotionEventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ModelMotion)
-class ModelMotionAdmin(SimpleHistoryAdmin):
+class ModelMotionAdmin(HistoryAdmin):
     list_display = ["title", "slug", "version", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Boundary,
@@ -33,6 +34,14 @@ def geometry_summary(geometry: dict | None) -> str:
         elif isinstance(item, list):
             stack.extend(item)
     return _("%(kind)s, %(points)d punten") % {"kind": geometry.get("type", "?"), "points": points}
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Admin with the change history; reverting to an old version is for
+    coordinators only (``motions.revert_history``), as in the workspace."""
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return not request.user.has_perm("motions.revert_history")
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -104,7 +113,7 @@ class BoundaryInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(HistoryAdmin):
     list_display = ["name", "code", "province", "status_display", "dissolved_on", "successor"]
     list_filter = ["province", ActiveFilter, StatusFilter]
     search_fields = ["name", "code", "aliases", "search_text"]
@@ -174,7 +183,7 @@ class PartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Faction)
-class FactionAdmin(admin.ModelAdmin):
+class FactionAdmin(HistoryAdmin):
     list_display = ["municipality", "party", "election_year", "seats"]
     list_filter = ["election_year", "party", "municipality__province"]
     search_fields = [
@@ -192,7 +201,7 @@ class FactionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactMoment)
-class ContactMomentAdmin(admin.ModelAdmin):
+class ContactMomentAdmin(HistoryAdmin):
     list_display = [
         "date",
         "municipality",
