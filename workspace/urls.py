@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import accounts, decisions, spreadsheets, views
+from . import accounts, decisions, spreadsheets, triage, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -66,6 +66,12 @@ urlpatterns = [
         decisions.revert,
         name="revert",
     ),
+    # reports sent in through the public form
+    path("meldingen/", triage.queue, name="reports"),
+    path("meldingen/<int:pk>/", triage.detail, name="report"),
+    path("meldingen/<int:pk>/afwijzen/", triage.reject, name="report_reject"),
+    path("meldingen/<int:pk>/dubbel/", triage.duplicate, name="report_duplicate"),
+    path("meldingen/<int:pk>/document/", triage.document, name="report_document"),
     # spreadsheets
     path("import/", spreadsheets.upload, name="import"),
     path("import/<str:token>/", spreadsheets.preview, name="import_preview"),
