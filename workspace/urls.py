@@ -59,7 +59,9 @@ urlpatterns = [
     path("moties/<int:pk>/", decisions.edit, name="motion_edit"),
     path("moties/<int:pk>/verwijderen/", decisions.delete, name="motion_delete"),
     path("moties/verwijderd/", decisions.deleted, name="motions_deleted"),
-    path("moties/verwijderd/<int:history_id>/herstellen/", decisions.restore, name="motion_restore"),
+    path(
+        "moties/verwijderd/<int:history_id>/herstellen/", decisions.restore, name="motion_restore"
+    ),
     path("geschiedenis/<str:model>/<int:pk>/", decisions.history, name="history"),
     path(
         "geschiedenis/<str:model>/<int:pk>/<int:history_id>/terugzetten/",
