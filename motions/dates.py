@@ -5,10 +5,17 @@ that precision: never a made-up day.
 """
 
 import datetime
+import re
+from typing import NamedTuple
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from municipalities.text import fold
 
 
 class DatePrecision(models.TextChoices):
@@ -52,3 +59,137 @@ def clean_partial(instance, field: str) -> None:
     value = getattr(instance, f"{field}_on")
     if value is not None:
         setattr(instance, f"{field}_on", truncate(value, getattr(instance, f"{field}_precision")))
+
+
+# --- reading a partial date as people type it ---------------------------------------
+
+# Month names, Dutch and English, full and abbreviated.
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "january", "jan"),
+            ("februari", "february", "feb"),
+            ("maart", "march", "mrt", "maa", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("augustus", "august", "aug"),
+            ("september", "sept", "sep"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_SEP = r"[-/. ]"
+# (pattern, precision): named groups day, month or month_name, year.
+_PATTERNS = [
+    (rf"(?P<day>\d{{1,2}}){_SEP}(?P<month>\d{{1,2}}){_SEP}(?P<year>\d{{4}})", DatePrecision.DAY),
+    (
+        r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?",
+        DatePrecision.DAY,
+    ),
+    (
+        r"(?P<day>\d{1,2})[\s-]+(?P<month_name>[a-z]+)\.?[\s-]+(?P<year>\d{4}|\d{2})",
+        DatePrecision.DAY,
+    ),
+    (rf"(?P<month>\d{{1,2}}){_SEP}(?P<year>\d{{4}})", DatePrecision.MONTH),
+    (r"(?P<year>\d{4})-(?P<month>\d{1,2})", DatePrecision.MONTH),  # also <input type=month>
+    (r"(?P<month_name>[a-z]+)\.?[\s-]+(?P<year>\d{4}|\d{2})", DatePrecision.MONTH),  # apr-25
+    (r"(?P<year>\d{4})", DatePrecision.YEAR),
+]
+_COMPILED = [(re.compile(pattern), precision) for pattern, precision in _PATTERNS]
+DATE_INPUT_HELP = _(
+    "Bijvoorbeeld 3-4-2025, of 4-2025 of april 2025 als alleen de maand bekend is, of 2025."
+)
+
+
+class PartialDate(NamedTuple):
+    date: datetime.date
+    precision: str
+
+    def __str__(self) -> str:
+        """As it is typed, so that a form shows it back and a spreadsheet round-trips."""
+        return format_input(self.date, self.precision)
+
+
+def format_input(value: datetime.date, precision: str) -> str:
+    """ "03-04-2025", "04-2025" or "2025": what ``parse_partial`` reads back."""
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{value:%m-%Y}"
+    return f"{value:%d-%m-%Y}"
+
+
+def parse_partial(text: str) -> PartialDate | None:
+    """A date as volunteers, reporters and spreadsheets write it; the precision
+    follows from what is given: "3-4-2025", "2025-04-03", "3 apr. 2025" (day),
+    "4-2025", "april 2025", "apr-25" (month), "2025" (year). None when empty;
+    ValueError with a Dutch message when it is no date or no real one."""
+    folded = " ".join(fold(text).replace(",", " ").split())
+    if not folded:
+        return None
+    for pattern, precision in _COMPILED:
+        if (found := pattern.fullmatch(folded)) is None:
+            continue
+        parts = found.groupdict()
+        month = MONTHS.get(parts["month_name"]) if "month_name" in parts else parts.get("month", 1)
+        if month is None:  # a word that is no month
+            continue
+        year = int(parts["year"])
+        if len(parts["year"]) == 2:
+            year += 2000
+        if not 1900 <= year <= 2100:
+            raise ValueError(_("het jaartal %(year)s klopt niet") % {"year": year})
+        day = int(parts.get("day") or 1)
+        try:
+            return PartialDate(datetime.date(year, int(month), day), precision)
+        except ValueError:
+            raise ValueError(
+                _("%(day)s-%(month)s-%(year)s bestaat niet")
+                % {"day": day, "month": int(month), "year": year}
+            ) from None
+    raise ValueError(
+        _(
+            '"%(value)s" is geen datum; schrijf dd-mm-jjjj (23-11-2026), '
+            "een maand (04-2025 of april 2025) of een jaar (2025)"
+        )
+        % {"value": text.strip()}
+    )
+
+
+class PartialDateField(forms.CharField):
+    """A day, a month or a year, typed as text; cleans to a PartialDate or None."""
+
+    default_error_messages = {
+        "future": _("Deze datum ligt in de toekomst."),
+    }
+
+    def __init__(self, *, allow_future: bool = True, **kwargs):
+        self.allow_future = allow_future
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("help_text", DATE_INPUT_HELP)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, PartialDate):
+            return value
+        try:
+            return parse_partial(super().to_python(value))
+        except ValueError as error:
+            message = str(error)
+            raise ValidationError(message[:1].upper() + message[1:] + ".", code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.allow_future and value.date > timezone.localdate():
+            raise ValidationError(self.error_messages["future"], code="future")
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, PartialDate) else value

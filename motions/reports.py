@@ -10,7 +10,6 @@ length limits on every field and a check of each document by its content.
 import datetime
 import difflib
 import logging
-import re
 
 from django import forms
 from django.conf import settings
@@ -32,107 +31,13 @@ from kinderpardon.uploads import validate_document
 from municipalities.models import Municipality
 from municipalities.text import fold, name_slug
 
-from .dates import DatePrecision
+from .dates import PartialDateField
 from .models import ActionReport
 
 logger = logging.getLogger(__name__)
 
 HONEYPOT = "website"
 SESSION_KEY = "report_id"
-
-# --- when: a day or a month ----------------------------------------------------
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("januari", "jan", "january"),
-            ("februari", "feb", "february"),
-            ("maart", "mrt", "mar", "march"),
-            ("april", "apr"),
-            ("mei", "may"),
-            ("juni", "jun", "june"),
-            ("juli", "jul", "july"),
-            ("augustus", "aug", "august"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt", "oct", "october"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_SEP = r"[-/. ]"
-DAY_PATTERNS = [
-    re.compile(rf"^(?P<day>\d{{1,2}}){_SEP}(?P<month>\d{{1,2}}){_SEP}(?P<year>\d{{4}})$"),
-    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$"),
-    re.compile(r"^(?P<day>\d{1,2}) (?P<month_name>[a-z]+)\.? (?P<year>\d{4})$"),
-]
-MONTH_PATTERNS = [
-    re.compile(rf"^(?P<month>\d{{1,2}}){_SEP}(?P<year>\d{{4}})$"),
-    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$"),  # what <input type="month"> sends
-    re.compile(r"^(?P<month_name>[a-z]+)\.? (?P<year>\d{4})$"),
-]
-
-
-def parse_partial_date(text: str) -> tuple[datetime.date, str] | None:
-    """ "15-04-2025" -> (2025-04-15, day); "april 2025" or "04-2025" -> (2025-04-01, month).
-
-    None when the text has none of these forms; ValueError for a day that does
-    not exist (31-02-2025).
-    """
-    text = fold(text).replace(",", " ")
-    text = " ".join(text.split())
-    for patterns, precision in (
-        (DAY_PATTERNS, DatePrecision.DAY),
-        (MONTH_PATTERNS, DatePrecision.MONTH),
-    ):
-        for pattern in patterns:
-            found = pattern.match(text)
-            if not found:
-                continue
-            parts = found.groupdict()
-            if "month_name" in parts:
-                month = MONTHS.get(parts["month_name"])
-                if month is None:
-                    return None
-            else:
-                month = int(parts["month"])
-            day = int(parts.get("day") or 1)
-            return datetime.date(int(parts["year"]), month, day), precision
-    return None
-
-
-class PartialDateField(forms.CharField):
-    """A day or a month, typed as the reporter knows it; cleans to (date, precision)."""
-
-    default_error_messages = {
-        "invalid": _(
-            "Schrijf de datum als 15-04-2025, of alleen de maand als 04-2025 of april 2025."
-        ),
-        "no_such_day": _("Deze datum bestaat niet."),
-        "future": _("Deze datum ligt in de toekomst. Meld wat er al gebeurd is."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 30)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        try:
-            parsed = parse_partial_date(text)
-        except ValueError:
-            raise ValidationError(self.error_messages["no_such_day"], code="no_such_day") from None
-        if parsed is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        if parsed[0] > timezone.localdate():
-            raise ValidationError(self.error_messages["future"], code="future")
-        return parsed
-
 
 # --- which municipality: typed by name or alias ---------------------------------
 
@@ -246,6 +151,7 @@ class ReportForm(forms.ModelForm):
         label=_("Wat is er gebeurd?"), choices=ActionReport.Action.choices, widget=forms.RadioSelect
     )
     happened = PartialDateField(
+        allow_future=False,
         label=_("Wanneer?"),
         help_text=_("Een datum (15-04-2025) of alleen de maand (04-2025 of april 2025)."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),

@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from motions.dates import DatePrecision
+from motions.dates import DatePrecision, parse_partial
 from motions.models import Motion
 from municipalities.models import ContactMoment, Faction, Municipality
 from municipalities.text import fold, name_slug
@@ -75,26 +75,6 @@ def max_upload_bytes() -> int:
 
 # --- values as volunteers type them ---------------------------------------------------
 
-MONTHS = {
-    **dict.fromkeys(["januari", "january", "jan"], 1),
-    **dict.fromkeys(["februari", "february", "feb"], 2),
-    **dict.fromkeys(["maart", "march", "mrt", "mar"], 3),
-    **dict.fromkeys(["april", "apr"], 4),
-    **dict.fromkeys(["mei", "may"], 5),
-    **dict.fromkeys(["juni", "june", "jun"], 6),
-    **dict.fromkeys(["juli", "july", "jul"], 7),
-    **dict.fromkeys(["augustus", "august", "aug"], 8),
-    **dict.fromkeys(["september", "sep", "sept"], 9),
-    **dict.fromkeys(["oktober", "october", "okt", "oct"], 10),
-    **dict.fromkeys(["november", "nov"], 11),
-    **dict.fromkeys(["december", "dec"], 12),
-}
-DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?")
-MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{4})")
-ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-NAMED_MONTH = re.compile(r"(?:(\d{1,2})[\s-]+)?([a-z]+)\.?[\s-]+(\d{4}|\d{2})")
-YEAR = re.compile(r"\d{4}")
 TRUE_WORDS = {"ja", "j", "yes", "y", "waar", "true", "1", "x"}
 FALSE_WORDS = {"nee", "n", "no", "onwaar", "false", "0", ""}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -114,52 +94,13 @@ def as_text(value: Cell | int | None) -> str:
     return str(value)
 
 
-def make_date(year: int, month: int, day: int = 1) -> datetime.date:
-    if not 1900 <= year <= 2100:
-        raise ValueError(_("het jaartal %(year)s klopt niet") % {"year": year})
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        raise ValueError(
-            _("%(day)s-%(month)s-%(year)s bestaat niet")
-            % {"day": day, "month": month, "year": year}
-        ) from None
-
-
 def parse_partial_date(value: Cell) -> tuple[datetime.date | None, str]:
-    """A date with its precision: "23-11-2026", "2026-11-23", "04-2025", "april 2025",
-    "apr-25" (how Dutch Excel shows a month), "2025"; an empty cell is no date."""
+    """A date with its precision (see ``motions.dates.parse_partial``), or an
+    Excel date cell; an empty cell is no date."""
     if isinstance(value, datetime.date):
         return value, DatePrecision.DAY
-    text = fold(value).replace(",", " ")
-    if not text:
-        return None, DatePrecision.DAY
-    if match := DAY_MONTH_YEAR.fullmatch(text):
-        day, month, year = map(int, match.groups())
-        return make_date(year, month, day), DatePrecision.DAY
-    if match := ISO_DATE.fullmatch(text):
-        year, month, day = map(int, match.groups())
-        return make_date(year, month, day), DatePrecision.DAY
-    if match := MONTH_YEAR.fullmatch(text):
-        month, year = map(int, match.groups())
-        return make_date(year, month), DatePrecision.MONTH
-    if match := ISO_MONTH.fullmatch(text):
-        year, month = map(int, match.groups())
-        return make_date(year, month), DatePrecision.MONTH
-    if (match := NAMED_MONTH.fullmatch(text)) and match[2] in MONTHS:
-        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
-        if match[1]:
-            return make_date(year, MONTHS[match[2]], int(match[1])), DatePrecision.DAY
-        return make_date(year, MONTHS[match[2]]), DatePrecision.MONTH
-    if YEAR.fullmatch(text):
-        return make_date(int(text), 1), DatePrecision.YEAR
-    raise ValueError(
-        _(
-            '"%(value)s" is geen datum; schrijf dd-mm-jjjj (23-11-2026), '
-            "een maand (04-2025 of april 2025) of een jaar (2025)"
-        )
-        % {"value": value}
-    )
+    parsed = parse_partial(value)
+    return (parsed.date, parsed.precision) if parsed else (None, DatePrecision.DAY)
 
 
 def parse_date(value: Cell) -> datetime.date | None:
