@@ -230,3 +230,7 @@ REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 10)
 REPORT_RATE_WINDOW = env_int("REPORT_RATE_WINDOW", 60 * 60)
 REPORT_NOTIFY_EMAILS = env_list("REPORT_NOTIFY_EMAILS")
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 10)
+
+# The dashboard lists councils whose last contact was a message of ours older
+# than this many weeks, with no answer since.
+FOLLOW_UP_WEEKS = env_int("FOLLOW_UP_WEEKS", 4)

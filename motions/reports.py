@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -293,9 +293,11 @@ def send_confirmation(report: ActionReport) -> None:
 
 
 def notify_volunteers(report: ActionReport, dashboard_url: str) -> None:
-    """One message per volunteer, so that nobody sees the others' addresses."""
+    """One message per volunteer, so that nobody sees the others' addresses; in
+    Dutch, the workspace's language, whatever language the reporter used."""
     context = {"report": report, "dashboard_url": dashboard_url}
-    messages = [_message("report_notification", context, [to]) for to in volunteer_addresses()]
+    with translation.override("nl"):
+        messages = [_message("report_notification", context, [to]) for to in volunteer_addresses()]
     if messages:
         get_connection().send_messages(messages)
 

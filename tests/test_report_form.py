@@ -586,3 +586,11 @@ def test_public_pages_never_show_reporter_data(client, municipalities):
         response = client.get(url)
         assert response.status_code == 200, url
         assert [s for s in secrets if s in response.content.decode()] == [], url
+
+
+def test_volunteers_are_told_in_dutch_even_when_the_reporter_wrote_in_english(client, volunteer):
+    response = client.post("/en" + reverse("motions:report"), valid_data())
+
+    assert response.status_code == 302
+    [notice] = [m for m in mail.outbox if m.to == [volunteer.email]]
+    assert notice.subject.startswith("Nieuwe melding: ")

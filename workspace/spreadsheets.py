@@ -70,7 +70,7 @@ class SpreadsheetError(Exception):
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "MAX_UPLOAD_MB", 10)) * 1024 * 1024
+    return settings.MAX_UPLOAD_MB * 1024 * 1024
 
 
 # --- values as volunteers type them ---------------------------------------------------
