@@ -37,7 +37,8 @@ def make_province(**kwargs) -> Province:
 
 def make_municipality(**kwargs) -> Municipality:
     n = next(_seq)
-    kwargs.setdefault("code", f"GM{9000 + n:04d}")
+    # GM9000-GM9999: never a real CBS code, and within the six characters of the field
+    kwargs.setdefault("code", f"GM{9000 + n % 1000:04d}")
     kwargs.setdefault("name", f"Gemeente {n}")
     kwargs.setdefault("slug", f"gemeente-{n}")
     if "province" not in kwargs:
