@@ -37,6 +37,7 @@ from motions.dates import DatePrecision, format_partial
 from motions.models import FactionVote, ModelMotion, Motion, MotionEvent, Sponsorship
 from municipalities.models import ContactMoment, Faction, Municipality
 
+from . import triage
 from .roles import requires
 
 # --- dates known to the day, the month or the year, typed as text -------------
@@ -481,7 +482,8 @@ def municipality_from_query(request) -> Municipality | None:
 
 @requires("motions.add_motion")
 def create(request):
-    municipality = municipality_from_query(request)
+    report = triage.report_to_accept(request)
+    municipality = municipality_from_query(request) or (report and report.municipality)
     national = request.GET.get("niveau") == Motion.Level.NATIONAL
     if municipality is None and not national and request.method != "POST":
         # Choosing the council first lets its factions fill the selects, without a script.
@@ -495,26 +497,39 @@ def create(request):
             },
         )
     motion = Motion(level=Motion.Level.NATIONAL if national else Motion.Level.MUNICIPAL)
-    return decision_page(request, motion, municipality)
+    return decision_page(request, motion, municipality, report)
 
 
 @requires("motions.change_motion")
 def update(request, pk: int):
     motion = get_object_or_404(Motion.objects.select_related("municipality"), pk=pk)
-    return decision_page(request, motion, motion.municipality)
+    return decision_page(request, motion, motion.municipality, triage.report_to_accept(request))
 
 
+@transaction.non_atomic_requests  # an accepted report is committed before its e-mail goes out
 def edit(request, pk: int | None = None):
-    """``motion_create`` and ``motion_edit``: one page, each with its own permission."""
+    """``motion_create`` and ``motion_edit``: one page, each with its own permission.
+    With ``?melding=<pk>`` the form starts from what that report claims, and
+    saving it marks the report accepted (workspace.triage)."""
     return create(request) if pk is None else update(request, pk)
 
 
-def decision_page(request, motion: Motion, municipality: Municipality | None):
+def decision_page(request, motion: Motion, municipality: Municipality | None, report=None):
+    if report is not None and request.method != "POST":
+        triage.prefill(motion, report)
     decision = DecisionForms(request, motion, municipality)
+    accept = triage.AcceptForm(request.POST or None, report=report) if report else None
     if request.method == "POST":
-        if decision.is_valid():
+        if decision.is_valid() and (accept is None or accept.is_valid()):
             creating = motion.pk is None
-            motion = decision.save()
+            try:
+                with transaction.atomic():
+                    motion = decision.save()
+                    if report is not None:
+                        triage.accept(report, motion, request.user)
+            except triage.AlreadyHandled:
+                report.refresh_from_db(fields=["outcome"])
+                return triage.already_handled(request, report)
             messages.success(
                 request,
                 (
@@ -524,15 +539,21 @@ def decision_page(request, motion: Motion, municipality: Municipality | None):
                 )
                 % {"title": motion.title},
             )
+            if accept is not None:
+                triage.accepted(request, report, accept)
             return redirect("workspace:motion_edit", pk=motion.pk)
         messages.error(request, _("Er is niets opgeslagen. Verbeter wat hieronder rood staat."))
+    sections = decision.sections()
+    if accept is not None:
+        fields = [accept[name] for name in accept.fields]
+        sections.insert(0, Section(_("Melding"), fields, help=triage.report_summary(report)))
     return render(
         request,
         "workspace/motion_form.html",
         {
             "motion": motion,
             "decision": decision,
-            "sections": decision.sections(),
+            "sections": sections,
             "municipality_names": municipality_names(),
             "public_url": motion.get_absolute_url()
             if motion.pk and motion.status != Motion.Status.DRAFT
