@@ -205,7 +205,7 @@ def test_new_report_is_listed_with_a_link_to_handle_it(coordinator_client):
     html = section(coordinator_client, "reports-heading")
 
     assert "Meldstad: motie aangenomen" in html
-    assert reverse("admin:motions_actionreport_change", args=[report.pk]) in html
+    assert reverse("workspace:report", args=[report.pk]) in html
     assert "Afgehandeld" not in html
 
 
