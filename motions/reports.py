@@ -292,10 +292,10 @@ def send_confirmation(report: ActionReport) -> None:
     _message("report_confirmation", context, [report.reporter_email]).send()
 
 
-def notify_volunteers(report: ActionReport, dashboard_url: str) -> None:
+def notify_volunteers(report: ActionReport, report_url: str) -> None:
     """One message per volunteer, so that nobody sees the others' addresses; in
     Dutch, the workspace's language, whatever language the reporter used."""
-    context = {"report": report, "dashboard_url": dashboard_url}
+    context = {"report": report, "report_url": report_url}
     with translation.override("nl"):
         messages = [_message("report_notification", context, [to]) for to in volunteer_addresses()]
     if messages:
@@ -309,7 +309,8 @@ def send_report_emails(request, report: ActionReport) -> None:
     except Exception:  # SMTP, network or template: the report is safe, the reporter sees thanks
         logger.exception("Confirmation e-mail for report %s could not be sent", report.pk)
     try:
-        notify_volunteers(report, request.build_absolute_uri(reverse("workspace:dashboard")))
+        report_url = request.build_absolute_uri(reverse("workspace:report", args=[report.pk]))
+        notify_volunteers(report, report_url)
     except Exception:
         logger.exception("Volunteers could not be notified of report %s", report.pk)
 

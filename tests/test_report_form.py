@@ -329,12 +329,13 @@ def test_confirmation_has_no_link_to_the_document_and_no_free_text(client):
     assert "Bel mij" not in confirmation.body
 
 
-def test_volunteers_are_notified_with_a_link_to_the_dashboard(client, volunteer):
+def test_volunteers_are_notified_with_a_link_to_the_report(client, volunteer):
     post(client, valid_data())
 
     [notification] = [m for m in mail.outbox if m.to == [volunteer.email]]
     assert notification.subject == "Nieuwe melding: 's-Gravenhage, motie aangenomen"
-    assert "http://testserver/werk/" in notification.body
+    report = ActionReport.objects.get()
+    assert f"http://testserver/werk/meldingen/{report.pk}/" in notification.body
     assert "Griet Griffier" not in notification.body
     assert "griffie@example.org" not in notification.body
 

@@ -30,7 +30,7 @@ LATEST_CHANGES = 15
 
 def follow_up_weeks() -> int:
     """After how many weeks without an answer a council is asked again."""
-    return getattr(settings, "FOLLOW_UP_WEEKS", 4)
+    return settings.FOLLOW_UP_WEEKS
 
 
 # --- what the dashboard lists ---------------------------------------------------
