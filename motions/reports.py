@@ -8,28 +8,23 @@ length limits on every field and a check of each document by its content.
 """
 
 import datetime
-import difflib
 import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from kinderpardon import ratelimit
 from kinderpardon.uploads import validate_document
-from municipalities.models import Municipality
-from municipalities.text import fold, name_slug
+from municipalities.forms import MunicipalityNameField, municipality_names
 
 from .dates import PartialDateField
 from .models import ActionReport
@@ -38,103 +33,6 @@ logger = logging.getLogger(__name__)
 
 HONEYPOT = "website"
 SESSION_KEY = "report_id"
-
-# --- which municipality: typed by name or alias ---------------------------------
-
-
-def _names(municipality: Municipality) -> list[str]:
-    return municipality.search_text.split(" | ")
-
-
-def _active_successor(municipality: Municipality) -> Municipality | None:
-    seen = set()
-    while municipality is not None and not municipality.is_active:
-        if municipality.pk in seen:
-            return None
-        seen.add(municipality.pk)
-        municipality = municipality.successor
-    return municipality
-
-
-def _choice_list(municipalities) -> str:
-    return str(get_text_list([m.name for m in municipalities], _("of")))
-
-
-def resolve_municipality(text: str) -> Municipality:
-    """The one active municipality that ``text`` names, by name, alias or slug,
-    ignoring accents, case and punctuation; otherwise a ValidationError that
-    lists what the reporter may have meant."""
-    folded, slug = fold(text), name_slug(text)
-    match = Q(search_text__contains=folded)
-    if slug:
-        match |= Q(slug=slug)
-    candidates = list(Municipality.objects.filter(match).select_related("successor"))
-    active = [m for m in candidates if m.is_active]
-    exact = [m for m in active if m.slug == slug or folded in _names(m)]
-    if len(exact) == 1:
-        return exact[0]
-    if not exact and len(active) == 1:
-        return active[0]
-    if len(active) > 1:
-        # "Bergen": offer Bergen (L.), Bergen (NH.) and Bergen op Zoom, not Steenbergen.
-        starting = [m for m in active if any(n.startswith(folded) for n in _names(m))]
-        choices = sorted(starting or active, key=lambda m: fold(m.name))[:8]
-        raise ValidationError(
-            _("Meerdere gemeenten passen bij “%(text)s”: %(choices)s. Typ de volledige naam."),
-            code="ambiguous",
-            params={"text": text, "choices": _choice_list(choices)},
-        )
-    for dissolved in candidates:
-        successor = _active_successor(dissolved)
-        if successor is not None and (dissolved.slug == slug or folded in _names(dissolved)):
-            raise ValidationError(
-                _("De gemeente %(old)s is opgegaan in %(new)s. Kies %(new)s."),
-                code="dissolved",
-                params={"old": dissolved.name, "new": successor.name},
-            )
-    everything = {
-        name: m
-        for m in Municipality.objects.active().only("name", "search_text")
-        for name in _names(m)
-    }
-    close = difflib.get_close_matches(folded, everything, n=5, cutoff=0.6)
-    suggestions = list(dict.fromkeys(everything[name] for name in close))
-    if suggestions:
-        raise ValidationError(
-            _("We kennen geen gemeente “%(text)s”. Bedoelt u %(choices)s?"),
-            code="unknown",
-            params={"text": text, "choices": _choice_list(suggestions)},
-        )
-    raise ValidationError(
-        _("We kennen geen gemeente “%(text)s”. Kies uw gemeente uit de lijst."),
-        code="unknown",
-        params={"text": text},
-    )
-
-
-class MunicipalityNameField(forms.CharField):
-    """A text input with a <datalist> of names (no JavaScript), resolved on the server."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 100)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"list": "municipality-names", "autocomplete": "off"})
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        text = super().clean(value)
-        return resolve_municipality(text) if text else None
-
-
-def municipality_names() -> list[str]:
-    """Names and aliases of the active municipalities, for the <datalist>."""
-    names = []
-    for name, aliases in Municipality.objects.active().values_list("name", "aliases"):
-        names.append(name)
-        names.extend(a.strip() for a in aliases.split(",") if a.strip())
-    return sorted(names, key=fold)
-
 
 # --- the form ---------------------------------------------------------------------
 

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from motions.dates import DatePrecision
+from motions.dates import parse_partial as parse_partial_date
 from motions.models import FactionVote, Motion, MotionEvent, Sponsorship
 from municipalities.models import Boundary, Municipality, MunicipalityStatus
-from workspace.decisions import parse_partial_date
 
 from .conftest import make_faction, make_motion, make_municipality, make_party
 
@@ -183,7 +183,7 @@ def test_create_page_first_asks_for_the_municipality(volunteer_client, council):
 
     assert response.status_code == 200
     assert response.context["choose_municipality"] is True
-    assert 'list="gemeenten"' in response.content.decode()
+    assert 'list="municipality-names"' in response.content.decode()
     assert '<option value="Zwolle">' in response.content.decode()
 
 

@@ -10,9 +10,7 @@ field per date, and the way it is written says how precisely it is known.
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
@@ -20,7 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,87 +31,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kinderpardon.uploads import DOCUMENT_KINDS, validate_document
-from motions.dates import DatePrecision, format_partial
+from motions.dates import (
+    DATE_INPUT_HELP,
+    DatePrecision,
+    PartialDate,
+    PartialDateField,
+    format_partial,
+)
 from motions.models import FactionVote, ModelMotion, Motion, MotionEvent, Sponsorship
+from municipalities.forms import MunicipalityNameField, municipality_names, resolve_municipality
 from municipalities.models import ContactMoment, Faction, Municipality
 
 from . import triage
 from .roles import requires
 
 # --- dates known to the day, the month or the year, typed as text -------------
-
-
-class PartialDate(NamedTuple):
-    date: datetime.date
-    precision: str
-
-    def __str__(self) -> str:
-        """How the form shows it again: a string the parser reads back."""
-        if self.precision == DatePrecision.YEAR:
-            return f"{self.date:%Y}"
-        if self.precision == DatePrecision.MONTH:
-            return f"{self.date:%m-%Y}"
-        return f"{self.date:%d-%m-%Y}"
-
-
-# Month names, Dutch and English, by their first three letters.
-MONTHS = {
-    **dict.fromkeys(["jan"], 1),
-    **dict.fromkeys(["feb"], 2),
-    **dict.fromkeys(["maa", "mrt", "mar"], 3),
-    **dict.fromkeys(["apr"], 4),
-    **dict.fromkeys(["mei", "may"], 5),
-    **dict.fromkeys(["jun"], 6),
-    **dict.fromkeys(["jul"], 7),
-    **dict.fromkeys(["aug"], 8),
-    **dict.fromkeys(["sep"], 9),
-    **dict.fromkeys(["okt", "oct"], 10),
-    **dict.fromkeys(["nov"], 11),
-    **dict.fromkeys(["dec"], 12),
-}
-NUMERIC_DATE = re.compile(r"(?:(?:(\d{1,2})[-/. ])?(\d{1,2})[-/. ])?(\d{4})")  # [[d-]m-]jjjj
-ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")  # jjjj-mm[-dd]
-WORDS_DATE = re.compile(r"(?:(\d{1,2}) )?([a-z]+)\.? (\d{4})")  # [d] april jjjj
-DATE_FORMAT_HELP = gettext_lazy(
-    "Bijvoorbeeld 3-4-2025, of 4-2025 als alleen de maand bekend is, of 2025."
-)
-
-
-def parse_partial_date(text: str) -> PartialDate | None:
-    """A date as volunteers write it; the precision follows from what is given."""
-    text = " ".join(text.lower().split())
-    if not text:
-        return None
-    if match := ISO_DATE.fullmatch(text):
-        year, month, day = match[1], match[2], match[3]
-    elif match := NUMERIC_DATE.fullmatch(text):
-        day, month, year = match[1], match[2], match[3]
-    elif (match := WORDS_DATE.fullmatch(text)) and match[2][:3] in MONTHS:
-        day, month, year = match[1], MONTHS[match[2][:3]], match[3]
-    else:
-        raise ValidationError(
-            _("Deze datum kunnen we niet lezen. %(help)s"), params={"help": DATE_FORMAT_HELP}
-        )
-    if not 1900 <= int(year) <= 2100:
-        raise ValidationError(_("Kies een jaar tussen 1900 en 2100."))
-    try:
-        value = datetime.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        raise ValidationError(_("Deze datum bestaat niet.")) from None
-    precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
-    return PartialDate(value, precision)
-
-
-class PartialDateField(forms.CharField):
-    widget = forms.TextInput(attrs={"placeholder": "dd-mm-jjjj", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, PartialDate):
-            return value
-        return parse_partial_date(super().to_python(value))
-
-    def prepare_value(self, value):
-        return str(value) if isinstance(value, PartialDate) else value
 
 
 class PartialDatesMixin:
@@ -144,45 +76,6 @@ class PartialDatesMixin:
 # --- the motion form -----------------------------------------------------------------
 
 
-def find_municipality(text: str) -> Municipality | None:
-    """By name, CBS code or slug (an active municipality first); otherwise by
-    name or alias ignoring accents, when that names exactly one."""
-    text = text.strip()
-    exact = (
-        Municipality.objects.filter(Q(name__iexact=text) | Q(code__iexact=text) | Q(slug=text))
-        .order_by(F("dissolved_on").desc(nulls_first=True))
-        .first()
-    )
-    if exact or not text:
-        return exact
-    found = list(Municipality.objects.active().search(text)[:2])
-    return found[0] if len(found) == 1 else None
-
-
-class MunicipalityField(forms.CharField):
-    """A text input with the active municipalities as suggestions (a
-    ``<datalist id="gemeenten">`` on the page): quick on a phone, no script."""
-
-    widget = forms.TextInput(attrs={"list": "gemeenten", "autocomplete": "off"})
-
-    def prepare_value(self, value):
-        return value.name if isinstance(value, Municipality) else value
-
-    def to_python(self, value):
-        if isinstance(value, Municipality):
-            return value
-        text = super().to_python(value)
-        if not text:
-            return None
-        municipality = find_municipality(text)
-        if municipality is None:
-            raise ValidationError(
-                _("We kennen geen gemeente '%(name)s'. Kies een naam uit de lijst."),
-                params={"name": text},
-            )
-        return municipality
-
-
 def https_urls(model_field, **kwargs):
     """Model form fields, a link typed without a scheme read as https."""
     if isinstance(model_field, models.URLField):
@@ -205,7 +98,9 @@ def council_seats(municipality: Municipality) -> int | None:
 class MotionForm(PartialDatesMixin, forms.ModelForm):
     partial_dates = ("submitted", "decided")
     wide_fields = {"municipality", "title", "summary", "text", "source_url", "document"}
-    municipality = MunicipalityField(label=gettext_lazy("Gemeente"), required=False)
+    municipality = MunicipalityNameField(
+        allow_dissolved=True, label=gettext_lazy("Gemeente"), required=False
+    )
 
     class Meta:
         model = Motion
@@ -457,7 +352,7 @@ class DecisionForms:
             Section(
                 _("Data en stemming"),
                 fields("decided_on", "submitted_on", "votes_for", "votes_against"),
-                help=DATE_FORMAT_HELP,
+                help=DATE_INPUT_HELP,
             ),
             Section(_("Indieners"), formset=self.sponsors, help=no_factions),
             Section(
@@ -476,8 +371,12 @@ class DecisionForms:
 
 
 def municipality_from_query(request) -> Municipality | None:
+    """``?gemeente=``: a slug, name, alias or CBS code; None when it names none."""
     text = request.GET.get("gemeente", "")
-    return find_municipality(text) if text.strip() else None
+    try:
+        return resolve_municipality(text, allow_dissolved=True) if text.strip() else None
+    except ValidationError:
+        return None
 
 
 @requires("motions.add_motion")
@@ -560,10 +459,6 @@ def decision_page(request, motion: Motion, municipality: Municipality | None, re
             else "",
         },
     )
-
-
-def municipality_names() -> list[str]:
-    return list(Municipality.objects.active().order_by("name").values_list("name", flat=True))
 
 
 # --- deleting a motion, and bringing it back ------------------------------------------
