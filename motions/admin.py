@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from municipalities.admin import HistoryAdmin
+from municipalities.admin import HistoryAdmin, HttpsLinks
 
 from .models import (
     ActionReport,
@@ -49,7 +49,7 @@ class DecidedYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HttpsLinks, admin.ModelAdmin):
     list_display = ["title", "publisher", "published", "kind"]
     list_filter = ["kind"]
     search_fields = ["title", "publisher", "reference"]
@@ -68,7 +68,7 @@ class SourceAdmin(admin.ModelAdmin):
         return obj.published_display
 
 
-class SponsorshipInline(admin.TabularInline):
+class SponsorshipInline(HttpsLinks, admin.TabularInline):
     model = Sponsorship
     fields = ["role", "faction", "party", "member_name"]
     autocomplete_fields = ["faction", "party"]
@@ -78,7 +78,7 @@ class SponsorshipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("party", *FACTION_RELATED)
 
 
-class FactionVoteInline(admin.TabularInline):
+class FactionVoteInline(HttpsLinks, admin.TabularInline):
     model = FactionVote
     fields = ["faction", "vote"]
     autocomplete_fields = ["faction"]
@@ -88,7 +88,7 @@ class FactionVoteInline(admin.TabularInline):
         return super().get_queryset(request).select_related(*FACTION_RELATED)
 
 
-class MotionEventInline(admin.TabularInline):
+class MotionEventInline(HttpsLinks, admin.TabularInline):
     model = MotionEvent
     fields = ["kind", "happened_on", "happened_precision", "note", "source_url"]
     extra = 0
@@ -207,7 +207,7 @@ class ModelMotionAdmin(HistoryAdmin):
 
 
 @admin.register(ActionReport)
-class ActionReportAdmin(admin.ModelAdmin):
+class ActionReportAdmin(HttpsLinks, admin.ModelAdmin):
     list_display = [
         "created_at",
         "municipality",
@@ -285,7 +285,7 @@ class ActionReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ElectionCommitment)
-class ElectionCommitmentAdmin(admin.ModelAdmin):
+class ElectionCommitmentAdmin(HttpsLinks, admin.ModelAdmin):
     list_display = ["faction", "election_date", "commitment", "checked_on"]
     list_filter = ["commitment", "election_date", "faction__municipality__province"]
     search_fields = [*FACTION_SEARCH, "quote"]

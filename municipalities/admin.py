@@ -3,6 +3,7 @@ outreach log here. Private pages, so private fields (griffie e-mail, chairs'
 contacts) are editable; lists never load a boundary's geometry."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,13 @@ def geometry_summary(geometry: dict | None) -> str:
     return _("%(kind)s, %(points)d punten") % {"kind": geometry.get("type", "?"), "points": points}
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HttpsLinks:
+    """Links typed without a scheme are read as https (Django 6's default, now)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class HistoryAdmin(HttpsLinks, SimpleHistoryAdmin):
     """Admin with the change history; reverting to an old version is for
     coordinators only (``motions.revert_history``), as in the workspace."""
 
@@ -77,14 +84,14 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(HttpsLinks, admin.ModelAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class FactionInline(admin.TabularInline):
+class FactionInline(HttpsLinks, admin.TabularInline):
     model = Faction
     fields = ["party", "election_year", "seats", "chair_name", "chair_email", "chair_phone"]
     autocomplete_fields = ["party"]
@@ -95,7 +102,7 @@ class FactionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("party")
 
 
-class BoundaryInline(admin.TabularInline):
+class BoundaryInline(HttpsLinks, admin.TabularInline):
     """Which years have an outline; the geometry itself is never loaded here."""
 
     model = Boundary
@@ -147,7 +154,7 @@ class MunicipalityAdmin(HistoryAdmin):
 
 
 @admin.register(Boundary)
-class BoundaryAdmin(admin.ModelAdmin):
+class BoundaryAdmin(HttpsLinks, admin.ModelAdmin):
     """Boundaries come from the import; on change the geometry is only
     summarised, on add it can be pasted as GeoJSON."""
 
@@ -173,7 +180,7 @@ class BoundaryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(HttpsLinks, admin.ModelAdmin):
     list_display = ["name", "abbreviation", "scope", "municipality"]
     list_filter = ["scope"]
     search_fields = ["name", "abbreviation", "municipality__name", "municipality__search_text"]
