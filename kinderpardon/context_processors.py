@@ -5,12 +5,15 @@ from django.utils.translation import get_language, get_language_info
 
 def languages(request) -> dict:
     """The current page in the other languages, for the language switch and
-    ``<link rel="alternate" hreflang>``."""
+    ``<link rel="alternate" hreflang>``; none for pages in Dutch only (the
+    workspace, the admin)."""
     current = get_language()
     query = request.META.get("QUERY_STRING", "")
+    urls = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}
+    if len(set(urls.values())) < len(urls):
+        return {"alternate_languages": []}
     alternates = []
-    for code, _name in settings.LANGUAGES:
-        url = translate_url(request.path, code)
+    for code, url in urls.items():
         alternates.append(
             {
                 "code": code,

@@ -67,6 +67,7 @@ def routes(world) -> list[tuple[str, str, list, dict[str, int | set]]]:
     """(method, URL name, its arguments, expected status per actor)."""
     motion, report = world["motion"], world["report"]
     refused_to_volunteers = {ANONYMOUS: LOGIN, NO_ROLE: 403, VOLUNTEER: 403}
+    refused_without_role = {ANONYMOUS: LOGIN, NO_ROLE: 403}
     for_volunteers = {ANONYMOUS: LOGIN, NO_ROLE: 403, VOLUNTEER: OK, COORDINATOR: OK}
     for_coordinators = {**refused_to_volunteers, COORDINATOR: OK}
     post_only = {ANONYMOUS: LOGIN, NO_ROLE: 403, VOLUNTEER: 405, COORDINATOR: 405}
@@ -92,6 +93,8 @@ def routes(world) -> list[tuple[str, str, list, dict[str, int | set]]]:
             [world["municipality"].slug],
             {ANONYMOUS: LOGIN, NO_ROLE: 403},
         ),
+        ("POST", "faction_add", [world["municipality"].slug], {**refused_without_role}),
+        ("GET", "faction_add", [world["municipality"].slug], post_only),
         ("GET", "follow_up_done", [world["contact"].pk], post_only),
         (
             "POST",

@@ -157,3 +157,16 @@ def test_no_serious_accessibility_violation_on_any_public_page(request, page_fix
     assert problems == {}
     assert page.outside_requests == []
     assert page.console_errors == []
+
+
+@pytest.mark.django_db
+def test_dutch_only_workspace_offers_no_language_switch(volunteer_client):
+    body = volunteer_client.get(reverse("workspace:dashboard")).content.decode()
+    assert 'hreflang="en"' not in body
+    assert "English" not in body
+
+
+@pytest.mark.django_db
+def test_public_page_links_to_its_english_version(client):
+    body = client.get(reverse("motions:list")).content.decode()
+    assert 'href="/en/moties/" hreflang="en"' in body

@@ -3,16 +3,20 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import ContactMoment, Faction, Municipality
+from municipalities.models import ContactMoment, Faction, Municipality, Party
 
 # A contact moment happened (or is planned within weeks); a follow-up is planned
 # within a year. Anything further away is a typo such as 2205 for 2025.
 CONTACT_DAYS_AHEAD = 31
 FOLLOW_UP_DAYS_AHEAD = 366
 EARLIEST = datetime.date(2000, 1, 1)
+# The term a new faction belongs to unless said otherwise: the municipal
+# elections of March 2026.
+LATEST_MUNICIPAL_ELECTION = 2026
 
 
 class DateInput(forms.DateInput):
@@ -114,3 +118,77 @@ class ChooseMunicipalityForm(forms.Form):
         to_field_name="slug",
         empty_label=_("kies een gemeente"),
     )
+
+
+class FactionForm(forms.ModelForm):
+    """A faction in this council: a national party, or a local one typed by name."""
+
+    local_party = forms.CharField(
+        label=_("of een lokale partij"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Alleen als de partij niet in de lijst staat; ze wordt voor deze gemeente aangemaakt."
+        ),
+    )
+
+    class Meta:
+        model = Faction
+        fields = ["party", "election_year", "seats", "chair_name", "chair_email", "chair_phone"]
+        labels = {"party": _("Partij")}
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        self.fields["party"].required = False
+        self.fields["party"].queryset = Party.objects.filter(
+            Q(municipality__isnull=True) | Q(municipality=municipality)
+        ).order_by("scope", "name")
+        latest = (
+            Faction.objects.filter(municipality=municipality)
+            .order_by("-election_year")
+            .values_list("election_year", flat=True)
+            .first()
+        )
+        self.fields["election_year"].initial = latest or LATEST_MUNICIPAL_ELECTION
+
+    def clean(self):
+        cleaned = super().clean()
+        party, local = cleaned.get("party"), cleaned.get("local_party", "").strip()
+        if party and local:
+            raise forms.ValidationError(
+                _("Kies een partij uit de lijst óf typ een lokale partij, niet allebei.")
+            )
+        if not party and not local:
+            self.add_error("party", _("Kies een partij of typ de naam van een lokale partij."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> Faction:
+        local = self.cleaned_data.get("local_party", "").strip()
+        if local:
+            self.instance.party, _created = Party.objects.get_or_create(
+                municipality=self.instance.municipality,
+                name=local,
+                defaults={"scope": Party.Scope.LOCAL},
+            )
+        return super().save(commit)
+
+    def validate_unique(self):
+        # The party may only be known after save(); check the one faction per term then.
+        party = self.cleaned_data.get("party")
+        local = self.cleaned_data.get("local_party", "").strip()
+        if local:
+            party = Party.objects.filter(
+                municipality=self.instance.municipality, name=local
+            ).first()
+        year = self.cleaned_data.get("election_year")
+        if (
+            party
+            and year
+            and Faction.objects.filter(
+                municipality=self.instance.municipality, party=party, election_year=year
+            ).exists()
+        ):
+            self.add_error(
+                None, _("Deze partij heeft al een fractie in deze raad voor deze periode.")
+            )

@@ -53,6 +53,7 @@ urlpatterns = [
     # outreach log
     path("contacten/", views.contact_list, name="contacts"),
     path("gemeenten/<slug:slug>/", views.municipality_log, name="municipality"),
+    path("gemeenten/<slug:slug>/fracties/", views.faction_add, name="faction_add"),
     path("contacten/<int:pk>/opgevolgd/", views.follow_up_done, name="follow_up_done"),
     # decisions and history
     path("moties/nieuw/", decisions.edit, name="motion_create"),

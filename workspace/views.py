@@ -21,7 +21,7 @@ from motions.models import ActionReport, ModelMotion, Motion, MotionEvent
 from municipalities.models import ContactMoment, Faction, Municipality, Party
 
 from .filters import ContactMomentFilter
-from .forms import ChooseMunicipalityForm, ContactMomentForm
+from .forms import ChooseMunicipalityForm, ContactMomentForm, FactionForm
 from .roles import requires
 
 CONTACTS_PER_PAGE = 50
@@ -259,13 +259,14 @@ def dashboard(request):
 
 
 @requires()
-def municipality_log(request, slug: str):
+def municipality_log(request, slug: str, faction_form: FactionForm | None = None):
     municipality = get_object_or_404(
         Municipality.objects.with_status(include_contacted=True).select_related("province"),
         slug=slug,
     )
-    form = ContactMomentForm(request.POST or None, municipality=municipality)
-    if request.method == "POST":
+    posted = request.POST if faction_form is None else None
+    form = ContactMomentForm(posted or None, municipality=municipality)
+    if posted is not None and request.method == "POST":
         if not request.user.has_perm("municipalities.add_contactmoment"):
             raise PermissionDenied
         if form.is_valid():
@@ -292,8 +293,27 @@ def municipality_log(request, slug: str):
             )
         ),
         "today": timezone.localdate(),
+        "faction_form": faction_form or FactionForm(municipality=municipality),
     }
     return render(request, "workspace/municipality.html", context)
+
+
+@requires("municipalities.add_faction")
+@require_POST
+def faction_add(request, slug: str):
+    """A faction added from the municipality's page, so that sponsors and votes
+    can be logged; on an error the page shows the form again with its messages."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    form = FactionForm(request.POST, municipality=municipality)
+    if form.is_valid():
+        faction = form.save()
+        messages.success(
+            request,
+            _("Fractie %(party)s (%(year)s) toegevoegd.")
+            % {"party": faction.party, "year": faction.election_year},
+        )
+        return redirect("workspace:municipality", slug=municipality.slug)
+    return municipality_log(request, slug, faction_form=form)
 
 
 @requires("municipalities.change_contactmoment")
