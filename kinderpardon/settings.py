@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kinderpardon.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "kinderpardon.urls"

@@ -170,3 +170,25 @@ def test_dutch_only_workspace_offers_no_language_switch(volunteer_client):
 def test_public_page_links_to_its_english_version(client):
     body = client.get(reverse("motions:list")).content.decode()
     assert 'href="/en/moties/" hreflang="en"' in body
+
+
+@pytest.mark.django_db
+def test_pages_allow_scripts_and_styles_only_from_the_app(client):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_only_the_embeddable_map_may_be_framed_by_other_sites(client):
+    response = client.get(reverse("municipalities:map_embed"))
+    assert "frame-ancestors *" in response["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response
+
+
+@pytest.mark.django_db
+def test_background_tiles_switched_on_are_allowed_as_images(client, settings):
+    settings.MAP_TILE_URL = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    policy = client.get(reverse("municipalities:map"))["Content-Security-Policy"]
+    assert "img-src 'self' data: https://*.tiles.example.org" in policy
