@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from municipalities.models import Faction, Municipality, MunicipalityStatus, Party
 
-from .dates import clean_partial, format_partial, partial_date_fields
+from .dates import clean_partial, format_partial, partial_date_fields, truncate
 
 DECISION_NEEDS_DATE = _(
     "Een aangenomen of verworpen motie heeft een besluitdatum (een maand is genoeg)."
@@ -190,9 +190,14 @@ class Motion(models.Model):
                     "Alleen een motie van de Tweede Kamer heeft een Kamerstuknummer."
                 ),
             ),
+            # A decision known to the day is not before the submission. One known
+            # only as a month or year is stored as its first day and may lie
+            # "before" a submission in that period: clean() compares those at
+            # the decision's precision.
             models.CheckConstraint(
                 condition=Q(decided_on__isnull=True)
                 | Q(submitted_on__isnull=True)
+                | ~Q(decided_precision="day")
                 | Q(decided_on__gte=F("submitted_on")),
                 name="motion_decided_not_before_submitted",
                 violation_error_message=_("De besluitdatum ligt vóór de datum van indienen."),
@@ -262,7 +267,11 @@ class Motion(models.Model):
             )
         if self.status in self.DECIDED and self.decided_on is None:
             errors["decided_on"] = DECISION_NEEDS_DATE
-        if self.decided_on and self.submitted_on and self.decided_on < self.submitted_on:
+        if (
+            self.decided_on
+            and self.submitted_on
+            and self.decided_on < truncate(self.submitted_on, self.decided_precision)
+        ):
             errors["decided_on"] = _("De besluitdatum ligt vóór de datum van indienen.")
         if errors:
             raise ValidationError(errors)

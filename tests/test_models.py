@@ -284,3 +284,31 @@ def test_latest_motion_date_is_annotated():
     make_motion(municipality=municipality, decided_on=APRIL_2025)
     annotated = Municipality.objects.with_status().get(pk=municipality.pk)
     assert annotated.latest_motion_on == APRIL_2025
+
+
+def test_decision_known_as_a_month_may_follow_a_submission_in_that_month():
+    motion = Motion(
+        municipality=make_municipality(),
+        title="x",
+        status=Motion.Status.ADOPTED,
+        submitted_on=datetime.date(2025, 4, 10),
+        decided_on=datetime.date(2025, 4, 1),
+        decided_precision="month",
+    )
+    motion.full_clean()
+    motion.save()
+    assert motion.decided_display == "april 2025"
+
+
+def test_decision_known_as_a_year_before_the_submission_year_is_refused():
+    motion = Motion(
+        municipality=make_municipality(),
+        title="x",
+        status=Motion.Status.ADOPTED,
+        submitted_on=datetime.date(2025, 4, 10),
+        decided_on=datetime.date(2024, 1, 1),
+        decided_precision="year",
+    )
+    with pytest.raises(ValidationError) as error:
+        motion.full_clean()
+    assert "vóór de datum van indienen" in messages(error.value)
