@@ -6,6 +6,7 @@ app_name = "motions"
 urlpatterns = [
     path("moties/", views.motion_list, name="list"),
     path("moties/<int:pk>/", views.detail, name="detail"),
+    path("moties/<int:pk>/document/", views.document, name="document"),
     path("voorbeeldmotie/", views.model_motion, name="model_motion"),
     path(
         "voorbeeldmotie/<slug:slug>/download/",

@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
+from kinderpardon.uploads import download
 from municipalities.filters import paginate
 
 from .dates import DatePrecision
@@ -89,3 +90,12 @@ def model_motion_download(request, slug: str):
         content_type=document.content_type,
         headers={"Content-Disposition": content_disposition_header(True, document.filename)},
     )
+
+
+def document(request, pk: int):
+    """A public motion's attached document, served by the app itself (so it
+    works without DEBUG and from object storage)."""
+    motion = get_object_or_404(Motion.objects.public(), pk=pk)
+    if not motion.document:
+        raise Http404
+    return download(motion.document, f"motie-{motion.pk}", private=False)

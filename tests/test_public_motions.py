@@ -371,7 +371,7 @@ def test_detail_shows_text_summary_timeline_and_sources(client):
     assert '<a href="https://example.org/rapport">Rapport kinderen</a>' in content
     assert "(Kinderombudsman, 2024)" in text(content)
     assert 'href="https://example.org/motie"' in content
-    assert 'href="/media/motions/2025/motie.pdf"' in content
+    assert f'href="{reverse("motions:document", args=[motion.pk])}"' in content
 
 
 def test_detail_escapes_the_motion_text(client):
@@ -512,3 +512,35 @@ def test_no_personal_data_of_contacts_or_reporters_on_public_pages(client, priva
     content = page(client, private_data.get_absolute_url() if url == "motion" else url)
 
     assert [secret for secret in PRIVATE if secret in content] == []
+
+
+# --- the attached document ------------------------------------------------------------
+
+
+def motion_with_document(settings, tmp_path, **kwargs) -> Motion:
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    motion = make_motion(**kwargs)
+    motion.document.save("Motie gewortelde kinderen.pdf", ContentFile(b"%PDF-1.4 motie"))
+    return motion
+
+
+def test_motion_document_downloads_from_the_app_itself(client, settings, tmp_path):
+    motion = motion_with_document(settings, tmp_path)
+    page = client.get(motion.get_absolute_url()).content.decode()
+    url = reverse("motions:document", args=[motion.pk])
+    assert f'href="{url}"' in page
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 motie"
+    assert 'filename="motie-' in response["Content-Disposition"]
+
+
+def test_document_of_a_draft_or_a_motion_without_one_is_404(client, settings, tmp_path):
+    draft = motion_with_document(settings, tmp_path, status=Motion.Status.DRAFT)
+    plain = make_motion()
+    assert client.get(reverse("motions:document", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("motions:document", args=[plain.pk])).status_code == 404

@@ -13,7 +13,6 @@ is stored: a mail server that is down costs a warning, never the outcome.
 
 import logging
 from dataclasses import dataclass
-from pathlib import PurePath
 
 import django_filters
 from django import forms
@@ -23,18 +22,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from kinderpardon.uploads import DOCUMENT_KINDS
+from kinderpardon.uploads import download
 from motions.facts import MUNICIPAL_MOTION_TITLE
 from motions.models import ActionReport, Motion
 from municipalities.filters import paginate
@@ -445,14 +442,6 @@ def duplicate(request, pk: int):
     return handle(request, pk, DuplicateForm)
 
 
-def download_name(report: ActionReport) -> str:
-    """``melding-12-motie-gewortelde-kinderen.pdf``: no path, no odd characters."""
-    path = PurePath(report.document.name)
-    extension = path.suffix.lower().lstrip(".")
-    stem = slugify(path.stem.replace("_", " "))[:60] or "document"
-    return f"melding-{report.pk}-{stem}" + (f".{extension}" if extension in DOCUMENT_KINDS else "")
-
-
 @requires("motions.view_actionreport")
 @require_GET
 def document(request, pk: int):
@@ -460,14 +449,7 @@ def document(request, pk: int):
     report = get_object_or_404(ActionReport, pk=pk)
     if not report.document or report.personal_data_erased_at:
         raise Http404
-    try:
-        file = report.document.storage.open(report.document.name, "rb")
-    except FileNotFoundError:
-        logger.warning("Document of report %s is missing from private storage", report.pk)
-        raise Http404 from None
-    response = FileResponse(file, as_attachment=True, filename=download_name(report))
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return download(report.document, f"melding-{report.pk}", private=True)
 
 
 def report_to_accept(request) -> ActionReport | None:
