@@ -112,3 +112,13 @@ def test_embed_draws_the_map_with_legend_and_attribution(browser_page):
     assert browser_page.outside_requests == []
     assert browser_page.console_errors == []
     assert browser_page.serious_accessibility_violations() == []
+
+
+def test_english_map_opens_the_english_municipality_page(browser_page):
+    load_campaign_data()
+    page = open_map(browser_page, "/en" + reverse("municipalities:map"))
+
+    page.locator("path[aria-label^='Kampen:']").click()
+
+    page.wait_for_url(re.compile(r"/en/gemeenten/kampen/$"))
+    assert browser_page.console_errors == []

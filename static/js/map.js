@@ -61,8 +61,9 @@
   }
 
   // Hover and keyboard focus show the name and status; click and Enter open the page.
-  function makeInteractive(layer, label, small, target) {
-    var url = layer.feature.properties.url;
+  function makeInteractive(layer, label, small, target, pages) {
+    // The page's own language: /gemeenten/<slug>/ or /en/gemeenten/<slug>/.
+    var url = pages ? pages + layer.feature.properties.slug + "/" : layer.feature.properties.url;
     layer.bindTooltip(textElement(label), { sticky: true, direction: "top" });
     layer.on("click", function () { follow(url, target); });
     var path = layer.getElement();
@@ -128,7 +129,7 @@
     layer.eachLayer(function (shape) {
       var properties = shape.feature.properties;
       var label = properties.name + ": " + (labels[properties.status] || properties.status_label);
-      makeInteractive(shape, label, small, options.linkTarget);
+      makeInteractive(shape, label, small, options.linkTarget, options.municipalitiesUrl);
     });
     if (!small) {
       connectProvinceSelect(map, layer, container);
