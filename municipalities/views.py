@@ -56,12 +56,11 @@ def status_sentence(municipality: Municipality, motion: Motion | None) -> str:
         return _("Er is nog geen motie bekend van de gemeenteraad van %(name)s.") % {
             "name": municipality.name
         }
-    decided = motion.status != Motion.Status.SUBMITTED and motion.decided_on
-    on, precision = (
-        (motion.decided_on, motion.decided_precision)
-        if decided
-        else (motion.submitted_on, motion.submitted_precision)
+    # The sentence names one event; its date is that event's, or none at all.
+    event = (
+        "submitted" if motion.status in (Motion.Status.SUBMITTED, Motion.Status.HELD) else "decided"
     )
+    on, precision = getattr(motion, f"{event}_on"), getattr(motion, f"{event}_precision")
     when = ""
     if on:
         when = (_("op %(date)s") if precision == DatePrecision.DAY else _("in %(date)s")) % {

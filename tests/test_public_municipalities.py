@@ -418,3 +418,17 @@ def test_detail_query_count_does_not_grow(client, django_assert_num_queries, siz
     # 5: the municipalities merged into it; 6: its latest boundary for the outline
     with django_assert_num_queries(6):
         client.get(municipality.get_absolute_url())
+
+
+def test_withdrawn_motion_without_a_decision_date_gets_no_made_up_date(client):
+    municipality = make_municipality(name="Kampen")
+    make_motion(
+        municipality=municipality,
+        status=Motion.Status.WITHDRAWN,
+        submitted_on=datetime.date(2024, 3, 5),
+    )
+
+    content = client.get(municipality.get_absolute_url()).content.decode()
+
+    assert "In Kampen is een motie ingetrokken." in content
+    assert "5 maart 2024 een motie ingetrokken" not in content
