@@ -99,3 +99,12 @@ def test_another_municipalitys_local_party_is_not_offered(volunteer_client):
 
     parties = response.context["faction_form"].fields["party"].queryset
     assert other not in parties
+
+
+def test_decision_form_without_factions_points_to_where_they_are_added(volunteer_client):
+    municipality = make_municipality()
+
+    page = volunteer_client.get(reverse("workspace:motion_create"), {"gemeente": municipality.slug})
+
+    url = reverse("workspace:municipality", args=[municipality.slug])
+    assert f'<a href="{url}#factions-heading">' in page.content.decode()

@@ -24,6 +24,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -341,11 +342,14 @@ class DecisionForms:
         def fields(*names):
             return [form[name] for name in names]
 
-        no_factions = (
-            _("Voor deze gemeente zijn nog geen fracties bekend; voeg ze toe in het beheer.")
-            if not self.has_factions
-            else ""
-        )
+        no_factions = ""
+        if not self.has_factions and self.municipality is not None:
+            no_factions = format_html(
+                '{} <a href="{}#factions-heading">{}</a>',
+                _("Voor deze gemeente zijn nog geen fracties bekend."),
+                reverse("workspace:municipality", args=[self.municipality.slug]),
+                _("Voeg ze toe op de pagina van de gemeente."),
+            )
         national = form.instance.level == Motion.Level.NATIONAL
         return [
             Section(_("De motie"), fields("municipality", "title", "kind", "status")),
