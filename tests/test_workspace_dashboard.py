@@ -270,3 +270,17 @@ def test_dashboard_query_count_does_not_grow(
     # municipalities, factions and example motions; 15: municipalities to choose from
     with django_assert_num_queries(15):
         volunteer_client.get(DASHBOARD)
+
+
+def test_a_deleted_motion_in_the_latest_changes_links_to_its_history(volunteer_client):
+    from .conftest import make_motion
+
+    motion = make_motion()
+    motion_id = motion.pk
+    motion.delete()
+
+    response = volunteer_client.get(reverse("workspace:dashboard"))
+    history = reverse("workspace:history", args=["motion", motion_id])
+
+    assert f'href="{history}"' in response.content.decode()
+    assert volunteer_client.get(history).status_code == 200

@@ -130,9 +130,11 @@ def _municipality_name(field: str) -> Subquery:
 
 
 def _motion_url(motion_id: int, exists: bool) -> str:
+    """The motion's page, or for a deleted one its history (which every
+    volunteer may read; restoring it is for coordinators)."""
     if exists:
         return reverse("workspace:motion_edit", args=[motion_id])
-    return reverse("workspace:motions_deleted")
+    return reverse("workspace:history", args=["motion", motion_id])
 
 
 def _municipality_url(slug: str | None) -> str:
