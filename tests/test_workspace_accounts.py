@@ -171,3 +171,44 @@ def test_user_list_queries_do_not_grow(coordinator_client, django_assert_num_que
     # session, user, user permissions, group permissions, users, their groups
     with django_assert_num_queries(6):
         assert coordinator_client.get(reverse("workspace:users")).status_code == 200
+
+
+def test_coordinator_cannot_edit_a_superuser(coordinator_client, django_user_model):
+    boss = django_user_model.objects.create_superuser("baas", "baas@example.org", "x-geheim-123")
+
+    url = reverse("workspace:user_edit", args=[boss.pk])
+    assert coordinator_client.get(url).status_code == 403
+    response = coordinator_client.post(
+        url, {"email": "overname@example.org", "is_active": "on", "role": roles.VOLUNTEER}
+    )
+
+    assert response.status_code == 403
+    boss.refresh_from_db()
+    assert boss.email == "baas@example.org"
+    assert boss.is_staff
+
+
+def test_coordinator_cannot_lower_their_own_role(coordinator_client, coordinator):
+    response = coordinator_client.post(
+        reverse("workspace:user_edit", args=[coordinator.pk]),
+        {"email": coordinator.email, "is_active": "on", "role": roles.VOLUNTEER},
+    )
+
+    assert response.status_code == 200
+    assert "eigen rol niet verlagen" in response.content.decode()
+    assert roles.is_coordinator(coordinator)
+
+
+@pytest.mark.parametrize("path", ["/admin/auth/user/", "/admin/auth/group/"])
+def test_only_superusers_manage_accounts_and_permissions_in_the_admin(coordinator_client, path):
+    assert coordinator_client.get(path).status_code == 403
+
+
+def test_coordinator_cannot_make_themselves_superuser_in_the_admin(coordinator_client, coordinator):
+    coordinator_client.post(
+        f"/admin/auth/user/{coordinator.pk}/change/",
+        {"username": coordinator.username, "is_superuser": "on", "is_staff": "on"},
+    )
+
+    coordinator.refresh_from_db()
+    assert not coordinator.is_superuser

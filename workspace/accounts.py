@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,9 +73,10 @@ class RoleMixin(forms.Form):
     role = forms.ChoiceField(label=_("Rol"), choices=ROLE_CHOICES, initial=VOLUNTEER)
 
     def save_role(self, user) -> None:
-        """A coordinator also works in the admin; a volunteer does not."""
+        """A coordinator also works in the admin; a volunteer does not (a
+        superuser always may)."""
         user.groups.set([Group.objects.get(name=self.cleaned_data["role"])])
-        user.is_staff = self.cleaned_data["role"] == COORDINATOR
+        user.is_staff = self.cleaned_data["role"] == COORDINATOR or user.is_superuser
         user.save(update_fields=["is_staff"])
 
 
@@ -98,7 +100,8 @@ class UserEditForm(RoleMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         groups = {g.name for g in self.instance.groups.all()}
-        self.fields["role"].initial = COORDINATOR if COORDINATOR in groups else VOLUNTEER
+        coordinator = COORDINATOR in groups or self.instance.is_superuser
+        self.fields["role"].initial = COORDINATOR if coordinator else VOLUNTEER
 
 
 @requires("auth.view_user")
@@ -124,10 +127,16 @@ def user_create(request):
 @requires("auth.change_user")
 def user_edit(request, pk: int):
     account = get_object_or_404(User, pk=pk)
+    if account.is_superuser and not request.user.is_superuser:
+        raise PermissionDenied  # or a coordinator could take over a superuser's account
     form = UserEditForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         if account == request.user and not form.cleaned_data["is_active"]:
             form.add_error("is_active", _("U kunt uw eigen account niet uitschakelen."))
+        elif account == request.user and form.cleaned_data["role"] != COORDINATOR:
+            form.add_error(
+                "role", _("U kunt uw eigen rol niet verlagen; vraag een andere coördinator.")
+            )
         else:
             with transaction.atomic():
                 form.save()
