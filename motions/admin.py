@@ -5,11 +5,13 @@ made-up day; the models' ``clean()`` gives the Dutch messages on every form."""
 from django.contrib import admin, messages
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from municipalities.admin import HistoryAdmin, HttpsLinks
+from municipalities.admin import FormDefaults, HistoryAdmin
 
 from .models import (
     ActionReport,
@@ -49,7 +51,7 @@ class DecidedYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(HttpsLinks, admin.ModelAdmin):
+class SourceAdmin(FormDefaults, admin.ModelAdmin):
     list_display = ["title", "publisher", "published", "kind"]
     list_filter = ["kind"]
     search_fields = ["title", "publisher", "reference"]
@@ -68,7 +70,7 @@ class SourceAdmin(HttpsLinks, admin.ModelAdmin):
         return obj.published_display
 
 
-class SponsorshipInline(HttpsLinks, admin.TabularInline):
+class SponsorshipInline(FormDefaults, admin.TabularInline):
     model = Sponsorship
     fields = ["role", "faction", "party", "member_name"]
     autocomplete_fields = ["faction", "party"]
@@ -78,7 +80,7 @@ class SponsorshipInline(HttpsLinks, admin.TabularInline):
         return super().get_queryset(request).select_related("party", *FACTION_RELATED)
 
 
-class FactionVoteInline(HttpsLinks, admin.TabularInline):
+class FactionVoteInline(FormDefaults, admin.TabularInline):
     model = FactionVote
     fields = ["faction", "vote"]
     autocomplete_fields = ["faction"]
@@ -88,7 +90,7 @@ class FactionVoteInline(HttpsLinks, admin.TabularInline):
         return super().get_queryset(request).select_related(*FACTION_RELATED)
 
 
-class MotionEventInline(HttpsLinks, admin.TabularInline):
+class MotionEventInline(FormDefaults, admin.TabularInline):
     model = MotionEvent
     fields = ["kind", "happened_on", "happened_precision", "note", "source_url"]
     extra = 0
@@ -207,7 +209,7 @@ class ModelMotionAdmin(HistoryAdmin):
 
 
 @admin.register(ActionReport)
-class ActionReportAdmin(HttpsLinks, admin.ModelAdmin):
+class ActionReportAdmin(FormDefaults, admin.ModelAdmin):
     list_display = [
         "created_at",
         "municipality",
@@ -228,7 +230,13 @@ class ActionReportAdmin(HttpsLinks, admin.ModelAdmin):
     ordering = ["-created_at"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["municipality", "motion", "duplicate_of"]
-    readonly_fields = ["created_at", "handled_by", "handled_at", "personal_data_erased_at"]
+    readonly_fields = [
+        "created_at",
+        "handled_by",
+        "handled_at",
+        "personal_data_erased_at",
+        "document_link",
+    ]
     fieldsets = [
         (
             _("Melding"),
@@ -239,7 +247,7 @@ class ActionReportAdmin(HttpsLinks, admin.ModelAdmin):
                     ("happened_on", "happened_precision"),
                     "factions",
                     "link",
-                    "document",
+                    "document_link",
                     "message",
                     "created_at",
                 ]
@@ -272,6 +280,14 @@ class ActionReportAdmin(HttpsLinks, admin.ModelAdmin):
         ),
     ]
 
+    @admin.display(description=_("document"))
+    def document_link(self, report: ActionReport) -> str:
+        """The private document through the workspace's permission-checked download."""
+        if not report.document:
+            return "—"
+        url = reverse("workspace:report_document", args=[report.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
     def get_queryset(self, request):
         # str(report) names its municipality: also for duplicate_of autocomplete results.
         return super().get_queryset(request).select_related("municipality", "handled_by")
@@ -285,7 +301,7 @@ class ActionReportAdmin(HttpsLinks, admin.ModelAdmin):
 
 
 @admin.register(ElectionCommitment)
-class ElectionCommitmentAdmin(HttpsLinks, admin.ModelAdmin):
+class ElectionCommitmentAdmin(FormDefaults, admin.ModelAdmin):
     list_display = ["faction", "election_date", "commitment", "checked_on"]
     list_filter = ["commitment", "election_date", "faction__municipality__province"]
     search_fields = [*FACTION_SEARCH, "quote"]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from kinderpardon.uploads import validate_document
+
 from .models import (
     Boundary,
     ContactMoment,
@@ -37,13 +39,17 @@ def geometry_summary(geometry: dict | None) -> str:
     return _("%(kind)s, %(points)d punten") % {"kind": geometry.get("type", "?"), "points": points}
 
 
-class HttpsLinks:
-    """Links typed without a scheme are read as https (Django 6's default, now)."""
+class FormDefaults:
+    """Links typed without a scheme are read as https (Django 6's default, now);
+    uploaded documents are checked by content, as in the workspace's forms."""
 
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.FileField: {"validators": [validate_document]},
+    }
 
 
-class HistoryAdmin(HttpsLinks, SimpleHistoryAdmin):
+class HistoryAdmin(FormDefaults, SimpleHistoryAdmin):
     """Admin with the change history; reverting to an old version is for
     coordinators only (``motions.revert_history``), as in the workspace."""
 
@@ -84,14 +90,14 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Province)
-class ProvinceAdmin(HttpsLinks, admin.ModelAdmin):
+class ProvinceAdmin(FormDefaults, admin.ModelAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class FactionInline(HttpsLinks, admin.TabularInline):
+class FactionInline(FormDefaults, admin.TabularInline):
     model = Faction
     fields = ["party", "election_year", "seats", "chair_name", "chair_email", "chair_phone"]
     autocomplete_fields = ["party"]
@@ -102,7 +108,7 @@ class FactionInline(HttpsLinks, admin.TabularInline):
         return super().get_queryset(request).select_related("party")
 
 
-class BoundaryInline(HttpsLinks, admin.TabularInline):
+class BoundaryInline(FormDefaults, admin.TabularInline):
     """Which years have an outline; the geometry itself is never loaded here."""
 
     model = Boundary
@@ -154,7 +160,7 @@ class MunicipalityAdmin(HistoryAdmin):
 
 
 @admin.register(Boundary)
-class BoundaryAdmin(HttpsLinks, admin.ModelAdmin):
+class BoundaryAdmin(FormDefaults, admin.ModelAdmin):
     """Boundaries come from the import; on change the geometry is only
     summarised, on add it can be pasted as GeoJSON."""
 
@@ -180,7 +186,7 @@ class BoundaryAdmin(HttpsLinks, admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(HttpsLinks, admin.ModelAdmin):
+class PartyAdmin(FormDefaults, admin.ModelAdmin):
     list_display = ["name", "abbreviation", "scope", "municipality"]
     list_filter = ["scope"]
     search_fields = ["name", "abbreviation", "municipality__name", "municipality__search_text"]

@@ -438,3 +438,47 @@ def test_motion_changelist_queries_do_not_grow_with_rows(coordinator_client):
     # rows (joined municipality),
     # provinces for the filter, years for the year filter
     assert count_queries(coordinator_client, url, rows=30) == small == 9
+
+
+def test_admin_refuses_a_program_renamed_to_pdf(coordinator_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    motion = make_motion()
+    url = admin_url(Motion, "change", motion.pk)
+    form = coordinator_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not hasattr(v, "pk")}
+    data.update(
+        {
+            "document": SimpleUploadedFile("motie.pdf", b"MZ\x90\x00program"),
+            "sponsorships-TOTAL_FORMS": 0,
+            "sponsorships-INITIAL_FORMS": 0,
+            "faction_votes-TOTAL_FORMS": 0,
+            "faction_votes-INITIAL_FORMS": 0,
+            "events-TOTAL_FORMS": 0,
+            "events-INITIAL_FORMS": 0,
+        }
+    )
+
+    response = coordinator_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "geen echt PDF-bestand" in response.content.decode()
+    motion.refresh_from_db()
+    assert not motion.document
+
+
+def test_admin_links_a_reporters_document_through_the_workspace(
+    coordinator_client, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    report = ActionReport.objects.create(
+        municipality=make_municipality(), action=ActionReport.Action.ADOPTED
+    )
+    report.document.save("besluit.pdf", ContentFile(b"%PDF-1.4"))
+
+    page = coordinator_client.get(admin_url(ActionReport, "change", report.pk)).content.decode()
+
+    assert reverse("workspace:report_document", args=[report.pk]) in page
+    assert "/media/reports/" not in page
