@@ -1,11 +1,15 @@
 """Where the councils are: provinces, municipalities (with mergers), their
 boundaries, the parties and factions in each council, and the outreach log."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -327,6 +331,16 @@ class Faction(models.Model):
         return f"{self.party} ({self.municipality}, {self.election_year})"
 
 
+# A contact happened (or is planned within weeks); a follow-up is planned within
+# a year. Anything further away is a typo such as 2205 for 2025.
+CONTACT_DAYS_AHEAD = 31
+FOLLOW_UP_DAYS_AHEAD = 366
+EARLIEST_CONTACT = datetime.date(2000, 1, 1)
+FOLLOW_UP_BEFORE_CONTACT = _(
+    "De opvolgdatum ligt vóór de datum van het contact. Kies een latere dag."
+)
+
+
 class ContactMoment(models.Model):
     """One entry of the outreach log. Entirely private."""
 
@@ -378,6 +392,13 @@ class ContactMoment(models.Model):
         ordering = ["-date", "-created_at"]
         verbose_name = _("contactmoment")
         verbose_name_plural = _("contactmomenten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("date")),
+                name="contact_follow_up_not_before_contact",
+                violation_error_message=FOLLOW_UP_BEFORE_CONTACT,
+            )
+        ]
         indexes = [
             models.Index(fields=["municipality", "-date"], name="contact_municipality_date"),
             models.Index(fields=["follow_up_done", "follow_up_on"], name="contact_follow_up"),
@@ -385,3 +406,23 @@ class ContactMoment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality}, {self.date:%d-%m-%Y} ({self.get_channel_display()})"
+
+    def clean(self):
+        """Dates that are typos (2205 for 2025), whether typed or imported."""
+        errors = {}
+        today = timezone.localdate()
+        if self.date and self.date > today + datetime.timedelta(days=CONTACT_DAYS_AHEAD):
+            errors["date"] = _(
+                "Deze datum ligt te ver in de toekomst; vul de dag van het contact in."
+            )
+        elif self.date and self.date < EARLIEST_CONTACT:
+            errors["date"] = _("Deze datum ligt te ver in het verleden.")
+        if self.follow_up_on:
+            if self.follow_up_on > today + datetime.timedelta(days=FOLLOW_UP_DAYS_AHEAD):
+                errors["follow_up_on"] = _(
+                    "Plan een opvolging binnen een jaar; deze datum ligt te ver weg."
+                )
+            elif self.date and self.follow_up_on < self.date:
+                errors["follow_up_on"] = FOLLOW_UP_BEFORE_CONTACT
+        if errors:
+            raise ValidationError(errors)

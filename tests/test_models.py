@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from motions.models import ActionReport, FactionVote, ModelMotion, Motion, Source, Sponsorship
-from municipalities.models import Boundary, Municipality, MunicipalityStatus, Party
+from municipalities.models import Boundary, ContactMoment, Municipality, MunicipalityStatus, Party
 
 from .conftest import make_faction, make_motion, make_municipality, make_party
 
@@ -312,3 +312,18 @@ def test_decision_known_as_a_year_before_the_submission_year_is_refused():
     with pytest.raises(ValidationError) as error:
         motion.full_clean()
     assert "vóór de datum van indienen" in messages(error.value)
+
+
+def test_follow_up_before_the_contact_is_refused_by_the_database():
+    contact = ContactMoment(
+        municipality=make_municipality(),
+        date=datetime.date(2025, 5, 1),
+        channel=ContactMoment.Channel.EMAIL,
+        direction=ContactMoment.Direction.SENT,
+        summary="Brief",
+        follow_up_on=datetime.date(2025, 4, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        contact.full_clean()
+    assert "opvolgdatum ligt vóór" in messages(error.value)
+    refused_by_database(contact.save)

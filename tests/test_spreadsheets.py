@@ -308,6 +308,24 @@ def test_a_contact_already_logged_is_unchanged_and_a_repeat_in_the_file_refused(
     assert row_notes(response)[3] == ["dubbele regel, gelijk aan regel 2"]
 
 
+def test_contact_dates_that_are_typos_are_refused_as_in_the_form(
+    coordinator_client, councils, tmp_path
+):
+    header = f"{CONTACTS_HEADER};opvolgen_op"
+    text = (
+        f"{header}\nDen Haag;01-10-2099;e-mail;verstuurd;Te ver weg;\n"
+        "Den Haag;01-10-2025;e-mail;verstuurd;Opvolgen vóór het contact;01-09-2025\n"
+    )
+    _url, response = preview(coordinator_client, write(tmp_path, "c.csv", text), "contacten")
+    notes = row_notes(response)
+    assert notes[2] == [
+        "datum: Deze datum ligt te ver in de toekomst; vul de dag van het contact in."
+    ]
+    assert notes[3] == [
+        "opvolgen_op: De opvolgdatum ligt vóór de datum van het contact. Kies een latere dag."
+    ]
+
+
 def test_an_unknown_faction_is_refused(coordinator_client, councils, tmp_path):
     text = f"{CONTACTS_HEADER};fractie\nDen Haag;01-10-2026;brief;verstuurd;Brief;XYZ\n"
     _url, response = preview(coordinator_client, write(tmp_path, "c.csv", text), "contacten")

@@ -1,7 +1,5 @@
 """Forms of the outreach log: one contact moment, and choosing a municipality."""
 
-import datetime
-
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -9,11 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import ContactMoment, Faction, Municipality, Party
 
-# A contact moment happened (or is planned within weeks); a follow-up is planned
-# within a year. Anything further away is a typo such as 2205 for 2025.
-CONTACT_DAYS_AHEAD = 31
-FOLLOW_UP_DAYS_AHEAD = 366
-EARLIEST = datetime.date(2000, 1, 1)
 # The term a new faction belongs to unless said otherwise: the municipal
 # elections of March 2026.
 LATEST_MUNICIPAL_ELECTION = 2026
@@ -77,36 +70,6 @@ class ContactMomentForm(forms.ModelForm):
             .order_by("-election_year", "party__name")
         )
         faction.empty_label = _("geen bepaalde fractie")
-
-    def clean_date(self) -> datetime.date:
-        date = self.cleaned_data["date"]
-        latest = timezone.localdate() + datetime.timedelta(days=CONTACT_DAYS_AHEAD)
-        if date > latest:
-            raise forms.ValidationError(
-                _("Deze datum ligt te ver in de toekomst; vul de dag van het contact in.")
-            )
-        if date < EARLIEST:
-            raise forms.ValidationError(_("Deze datum ligt te ver in het verleden."))
-        return date
-
-    def clean_follow_up_on(self) -> datetime.date | None:
-        follow_up_on = self.cleaned_data["follow_up_on"]
-        latest = timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DAYS_AHEAD)
-        if follow_up_on and follow_up_on > latest:
-            raise forms.ValidationError(
-                _("Plan een opvolging binnen een jaar; deze datum ligt te ver weg.")
-            )
-        return follow_up_on
-
-    def clean(self):
-        cleaned = super().clean()
-        date, follow_up_on = cleaned.get("date"), cleaned.get("follow_up_on")
-        if date and follow_up_on and follow_up_on < date:
-            self.add_error(
-                "follow_up_on",
-                _("De opvolgdatum ligt vóór de datum van het contact. Kies een latere dag."),
-            )
-        return cleaned
 
 
 class ChooseMunicipalityForm(forms.Form):
