@@ -213,7 +213,8 @@ def send_report_emails(request, report: ActionReport) -> None:
         logger.exception("Volunteers could not be notified of report %s", report.pk)
 
 
-@transaction.non_atomic_requests  # the report must be committed before any e-mail goes out
+# The report is committed before any e-mail goes out, even with ATOMIC_REQUESTS on.
+@transaction.non_atomic_requests
 @require_http_methods(["GET", "HEAD", "POST"])
 def report(request):
     form = ReportForm(request.POST or None, request.FILES or None)
