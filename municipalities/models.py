@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from motions.dates import format_partial
+
 from .text import fold
 
 
@@ -65,10 +67,10 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(search_text__contains=fold(text)) if text.strip() else self
 
     def with_status(self, *, include_contacted: bool = False):
-        """Annotate ``status`` (a MunicipalityStatus value) and ``latest_motion_on``.
+        """Annotate ``status`` (a MunicipalityStatus value) and ``status_rank``.
 
-        One correlated subquery per annotation, so a list costs the same
-        number of queries whatever its length.
+        One correlated subquery, so a list costs the same number of queries
+        whatever its length.
         """
         from motions.models import Motion  # motions depends on this app, not the reverse
 
@@ -89,13 +91,6 @@ class MunicipalityQuerySet(models.QuerySet):
                 default=Value(0),
             )
             rank = Greatest(rank, contacted)
-        latest = Subquery(
-            motions.annotate(on=Coalesce("decided_on", "submitted_on"))
-            .filter(on__isnull=False)
-            .order_by("-on")
-            .values("on")[:1],
-            output_field=models.DateField(),
-        )
         status = Case(
             *(
                 When(status_rank=MunicipalityStatus.rank(s), then=Value(s.value))
@@ -103,7 +98,31 @@ class MunicipalityQuerySet(models.QuerySet):
             ),
             output_field=models.CharField(),
         )
-        return self.annotate(status_rank=rank, latest_motion_on=latest).annotate(status=status)
+        return self.annotate(status_rank=rank).annotate(status=status)
+
+    def with_latest_motion(self):
+        """Annotate ``latest_motion_on`` and ``latest_motion_precision``: the date of
+        the newest public motion (decided, else submitted) and how exactly it is
+        known, both from the same motion; see ``Municipality.latest_motion_display``."""
+        from motions.models import Motion
+
+        latest = (
+            Motion.objects.public()
+            .filter(municipality=OuterRef("pk"))
+            .annotate(
+                on=Coalesce("decided_on", "submitted_on"),
+                precision=Case(
+                    When(decided_on__isnull=False, then="decided_precision"),
+                    default="submitted_precision",
+                ),
+            )
+            .filter(on__isnull=False)
+            .order_by("-on", "-pk")
+        )
+        return self.annotate(
+            latest_motion_on=Subquery(latest.values("on")[:1], output_field=models.DateField()),
+            latest_motion_precision=Subquery(latest.values("precision")[:1]),
+        )
 
     def for_list(self):
         return self.select_related("province")
@@ -189,6 +208,11 @@ class Municipality(models.Model):
     def status_label(self) -> str:
         """Label of the ``status`` annotation that ``with_status()`` adds."""
         return MunicipalityStatus(self.status).label
+
+    @property
+    def latest_motion_display(self) -> str:
+        """The annotation of ``with_latest_motion()``, at its precision: "april 2025"."""
+        return format_partial(self.latest_motion_on, self.latest_motion_precision)
 
     @property
     def alias_list(self) -> list[str]:

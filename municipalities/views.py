@@ -1,5 +1,4 @@
-from django.db.models import Case, F, OuterRef, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -10,26 +9,6 @@ from motions.models import Motion
 from .filters import MunicipalityFilter, paginate
 from .maps import municipality_outline
 from .models import Faction, Municipality
-
-
-def with_latest_motion_precision(queryset):
-    """Annotate ``latest_motion_precision``: how exactly ``latest_motion_on`` is
-    known, so the list shows "april 2025" or "2024" and never a made-up day."""
-    latest = (
-        Motion.objects.public()
-        .filter(municipality=OuterRef("pk"))
-        .annotate(on=Coalesce("decided_on", "submitted_on"))
-        .filter(on__isnull=False)
-        .order_by("-on")
-        .annotate(
-            precision=Case(
-                When(decided_on__isnull=False, then="decided_precision"),
-                default="submitted_precision",
-            )
-        )
-    )
-    return queryset.annotate(latest_motion_precision=Subquery(latest.values("precision")[:1]))
-
 
 STATUS_SENTENCES = {
     Motion.Status.ADOPTED: gettext_noop(
@@ -71,8 +50,8 @@ def status_sentence(municipality: Municipality, motion: Motion | None) -> str:
 
 
 def municipality_list(request):
-    municipalities = with_latest_motion_precision(
-        Municipality.objects.with_status().for_list().order_by("name", "pk")
+    municipalities = (
+        Municipality.objects.with_status().with_latest_motion().for_list().order_by("name", "pk")
     )
     filterset = MunicipalityFilter(request.GET, queryset=municipalities)
     listing = paginate(request, filterset.qs)

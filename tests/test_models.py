@@ -282,8 +282,9 @@ def test_latest_motion_date_is_annotated():
     municipality = make_municipality()
     make_motion(municipality=municipality, decided_on=datetime.date(2024, 1, 1))
     make_motion(municipality=municipality, decided_on=APRIL_2025)
-    annotated = Municipality.objects.with_status().get(pk=municipality.pk)
+    annotated = Municipality.objects.with_latest_motion().get(pk=municipality.pk)
     assert annotated.latest_motion_on == APRIL_2025
+    assert annotated.latest_motion_display == "april 2025"
 
 
 def test_decision_known_as_a_month_may_follow_a_submission_in_that_month():
