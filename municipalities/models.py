@@ -309,6 +309,15 @@ class FactionQuerySet(models.QuerySet):
         )
         return self.filter(election_year=Subquery(latest))
 
+    def of_council(self, municipality: "Municipality"):
+        """The current factions of one council, largest first, with their parties."""
+        return (
+            self.current()
+            .filter(municipality=municipality)
+            .select_related("party")
+            .order_by(F("seats").desc(nulls_last=True), "party__name")
+        )
+
 
 class Faction(models.Model):
     """A party's group in one council for one term (named by its election year)."""

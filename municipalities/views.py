@@ -1,4 +1,3 @@
-from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -73,12 +72,7 @@ def detail(request, slug: str):
         (m for m in motions if Motion.MUNICIPALITY_STATUS.get(m.status) == municipality.status),
         None,
     )
-    factions = list(
-        Faction.objects.current()
-        .filter(municipality=municipality)
-        .select_related("party")
-        .order_by(F("seats").desc(nulls_last=True), "party__name")
-    )
+    factions = list(Faction.objects.of_council(municipality))
     return render(
         request,
         "municipalities/detail.html",

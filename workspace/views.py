@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -283,12 +283,7 @@ def municipality_log(request, slug: str, faction_form: FactionForm | None = None
         "municipality": municipality,
         "form": form,
         "motions": list(Motion.objects.for_municipality(municipality).newest_first()),
-        "factions": list(
-            Faction.objects.current()
-            .filter(municipality=municipality)
-            .select_related("party")
-            .order_by(F("seats").desc(nulls_last=True), "party__name")
-        ),
+        "factions": list(Faction.objects.of_council(municipality)),
         "contacts": list(
             ContactMoment.objects.filter(municipality=municipality).select_related(
                 "volunteer", "faction__party"
