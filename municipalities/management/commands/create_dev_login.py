@@ -19,6 +19,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Ontwikkel-login: gebruikersnaam '{USERNAME}', wachtwoord '{PASSWORD}' "
-                "(http://127.0.0.1:8000/admin/)"
+                "(werkplaats http://127.0.0.1:8000/werk/, beheer http://127.0.0.1:8000/admin/)"
             )
         )
