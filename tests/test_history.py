@@ -277,3 +277,31 @@ def test_history_page_query_count_does_not_grow(volunteer_client, django_assert_
     with django_assert_num_queries(10):
         response = volunteer_client.get(url)
     assert len(response.context["entries"]) == 1 + 3 * size + 3 * len(factions) + size
+
+
+def test_municipality_contacts_and_factions_link_to_their_history(volunteer_client):
+    import datetime
+
+    from municipalities.models import ContactMoment
+
+    from .conftest import make_faction
+
+    faction = make_faction()
+    municipality = faction.municipality
+    municipality.website = "https://example.org"
+    municipality.save()  # a historical record to show
+    contact = ContactMoment.objects.create(
+        municipality=municipality,
+        date=datetime.date(2025, 5, 1),
+        channel=ContactMoment.Channel.EMAIL,
+        direction=ContactMoment.Direction.SENT,
+        summary="Brief verstuurd",
+    )
+    page = volunteer_client.get(reverse("workspace:municipality", args=[municipality.slug]))
+    html = page.content.decode()
+
+    for model, pk in [("municipality", municipality.pk), ("contactmoment", contact.pk)]:
+        url = reverse("workspace:history", args=[model, pk])
+        assert f'href="{url}"' in html
+        assert volunteer_client.get(url).status_code == 200
+    assert reverse("workspace:history", args=["faction", faction.pk]) in html
