@@ -2,10 +2,10 @@
 shareable image, all drawn from the stored boundaries and derived statuses.
 
 The GeoJSON and the PNG are built from the database, cached in Django's cache
-under a fingerprint of the data (one small query) and served with validators,
-so a repeat visit costs that one query and a ``304``. Any saved or deleted
-motion, and any added municipality or boundary, changes the fingerprint, so
-no process ever serves an outdated build from the shared cache.
+under the current *data version* and served with validators, so a repeat
+visit costs no query and a ``304``. Saving or deleting a motion, municipality,
+province or boundary, and every import, sets a new data version in the shared
+cache (``data_changed``), so no process serves an outdated build.
 """
 
 import dataclasses
@@ -16,6 +16,7 @@ import json
 import math
 import re
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -26,18 +27,12 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache as shared_cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
-    Count,
     Exists,
     JSONField,
-    Max,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -50,18 +45,16 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
 
-from motions.models import Motion
-
 from .models import Boundary, Municipality, MunicipalityStatus
 
 # The statuses the public sees, in the legend's order.
 
 # Browsers reuse the data this long without asking; then they revalidate (304).
 MAX_AGE = 60  # seconds
-# How long a build stays in the cache. Changes that the fingerprint cannot
-# see (a name changed to one of the same length, a boundary corrected in
-# place) are served at the latest this long after they were made.
+# How long a build stays in the cache. A change made around the ORM (a raw
+# QuerySet.update()) shows at the latest this long after it was made.
 BUILD_SECONDS = 60 * 60
+DATA_VERSION_KEY = "map:data-version"
 
 IMAGE_SIZE = (1200, 630)  # the social-media card size (og:image)
 SUPERSAMPLE = 2  # draw at twice the size and scale down: smooth edges
@@ -96,29 +89,18 @@ def legend(statuses: Iterable[str]) -> list[tuple[MunicipalityStatus, int]]:
     return [(status, counts[status.value]) for status in MunicipalityStatus.public()]
 
 
-def _total(queryset: QuerySet, aggregate) -> Subquery:
-    """``aggregate`` over the whole of ``queryset``, as a scalar subquery."""
-    everything = queryset.order_by().annotate(everything=Value(1)).values("everything")
-    return Subquery(everything.annotate(v=aggregate).values("v"))
+def data_version() -> str:
+    """The version of the data the map shows, kept in the shared cache."""
+    version = shared_cache.get(DATA_VERSION_KEY)
+    if version is None:  # a cold or emptied cache: start a new version
+        shared_cache.add(DATA_VERSION_KEY, uuid.uuid4().hex, None)
+        version = shared_cache.get(DATA_VERSION_KEY)
+    return version
 
 
-def data_fingerprint() -> str:
-    """A digest of what the map shows, from one query: it changes whenever a
-    motion is saved (``updated_at``) or deleted (the count), and whenever a
-    municipality or boundary is added, dissolved, renamed to a name of another
-    length or moved to another province. Other changes show within BUILD_SECONDS."""
-    values = Municipality.objects.aggregate(
-        municipalities=Count("pk"),
-        active=Count("pk", filter=Q(dissolved_on__isnull=True)),
-        names=Sum(Length("name") + Length("slug")),
-        provinces=Sum("province_id"),
-        motions=Max(_total(Motion.objects, Count("pk"))),
-        motion_saved=Max(_total(Motion.objects, Max("updated_at"))),
-        boundaries=Max(_total(Boundary.objects, Count("pk"))),
-        boundary_last=Max(_total(Boundary.objects, Max("pk"))),
-    )
-    text = json.dumps(values, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+def data_changed(**kwargs) -> None:
+    """A signal receiver, and what imports call after bulk writes."""
+    shared_cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 # The GeoJSON ---------------------------------------------------------------
@@ -354,10 +336,10 @@ def cached_build(
     """The build of ``make`` for the current data: from the cache, or made now.
 
     The ETag is a digest of the body itself, so it is right even for a build
-    that raced with a change; the cache key is the fingerprint, read first, so
-    a change makes every process build afresh.
+    that raced with a change; the cache key is the data version, read first,
+    so a change makes every process build afresh.
     """
-    key = f"map:{name}:{data_fingerprint()}"
+    key = f"map:{name}:{data_version()}"
     build = shared_cache.get(key)
     if build is None:
         body = make()

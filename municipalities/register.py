@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from pyproj import Transformer
 
+from .maps import data_changed
 from .models import Boundary, Municipality, Province
 from .text import fold, name_slug
 
@@ -414,6 +415,7 @@ def import_municipalities(
     with transaction.atomic():
         provinces = _sync_provinces(plan, summary)
         _sync_municipalities(plan, provinces, summary)
+    data_changed()  # bulk writes send no signals
     return summary
 
 
@@ -587,5 +589,6 @@ def import_boundaries(
                 summary.unchanged += 1
         Boundary.objects.bulk_create(new)
         Boundary.objects.bulk_update(changed, ["geometry"])
+    data_changed()  # bulk writes send no signals
     summary.created, summary.updated = len(new), len(changed)
     return summary

@@ -254,6 +254,31 @@ def test_new_boundary_changes_the_etag(client):
     assert len(features(response)) == 1
 
 
+def test_boundary_corrected_in_place_changes_the_etag(client):
+    municipality = make_mapped_municipality()
+    before = client.get(DATA_URL)
+
+    boundary = municipality.boundaries.get()
+    boundary.geometry = square(west=4.0)
+    boundary.save()
+    response = client.get(DATA_URL, headers={"if-none-match": before["ETag"]})
+
+    assert response.status_code == 200
+
+
+def test_a_boundary_import_changes_the_etag(client):
+    from municipalities.register import import_boundaries, import_municipalities
+
+    import_municipalities(as_of=datetime.date(2025, 1, 1))
+    before = client.get(DATA_URL)
+
+    import_boundaries(year=2025)
+    response = client.get(DATA_URL, headers={"if-none-match": before["ETag"]})
+
+    assert response.status_code == 200
+    assert len(features(response)) == 342
+
+
 def test_renamed_municipality_changes_the_etag(client):
     municipality = make_mapped_municipality(name="Oudnaam")
     before = client.get(DATA_URL)
@@ -270,11 +295,11 @@ def test_renamed_municipality_changes_the_etag(client):
 def test_data_query_count_does_not_grow(client, django_assert_num_queries, size):
     for _ in range(size):
         make_mapped_municipality(status=Motion.Status.ADOPTED)
-    # 1: the fingerprint of the data; 2: municipalities with status, province, boundary
-    with django_assert_num_queries(2):
-        assert len(features(client.get(DATA_URL))) == size
-    # 1: the fingerprint; the build comes from the cache
+    # 1: municipalities with status, province and boundary (the version is in the cache)
     with django_assert_num_queries(1):
+        assert len(features(client.get(DATA_URL))) == size
+    # none: the build comes from the cache
+    with django_assert_num_queries(0):
         assert client.get(DATA_URL).status_code == 200
 
 
