@@ -38,7 +38,11 @@ class MotionFilter(django_filters.FilterSet):
     )
     municipality = django_filters.ModelChoiceFilter(
         label=_("Gemeente"),
-        queryset=Municipality.objects.only("name", "slug"),
+        # Today's municipalities, and dissolved ones only where they have a motion.
+        queryset=Municipality.objects.filter(
+            Q(dissolved_on__isnull=True)
+            | Exists(Motion.objects.filter(municipality=OuterRef("pk")))
+        ).only("name", "slug"),
         to_field_name="slug",
         empty_label=_("Alle gemeenten"),
     )

@@ -544,3 +544,17 @@ def test_document_of_a_draft_or_a_motion_without_one_is_404(client, settings, tm
     plain = make_motion()
     assert client.get(reverse("motions:document", args=[draft.pk])).status_code == 404
     assert client.get(reverse("motions:document", args=[plain.pk])).status_code == 404
+
+
+def test_municipality_filter_offers_dissolved_municipalities_only_with_a_motion(client):
+    active = make_municipality(name="Bestaand")
+    merged_with_motion = make_municipality(name="Opgeheven met motie", dissolved_on="2019-01-01")
+    make_motion(municipality=merged_with_motion)
+    merged_without = make_municipality(name="Opgeheven zonder motie", dissolved_on="2019-01-01")
+
+    choices = client.get(reverse("motions:list")).context["filter"].form["municipality"]
+    names = [str(label) for _value, label in choices.field.choices]
+
+    assert active.name in names
+    assert merged_with_motion.name in names
+    assert merged_without.name not in names
