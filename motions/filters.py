@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.filters import SortFilter, asc, desc
-from municipalities.models import Municipality, Party, Province
+from municipalities.filters import SortFilter, asc, desc, province_filter
+from municipalities.models import Municipality, Party
 
 from .models import Motion, Sponsorship
 
@@ -29,13 +29,7 @@ class MotionFilter(django_filters.FilterSet):
         choices=[(s.value, s.label) for s in Motion.Status if s != Motion.Status.DRAFT],
         empty_label=_("Alle statussen"),
     )
-    province = django_filters.ModelChoiceFilter(
-        label=_("Provincie"),
-        field_name="municipality__province",
-        queryset=Province.objects.all(),
-        to_field_name="slug",
-        empty_label=_("Alle provincies"),
-    )
+    province = province_filter("municipality__province")
     municipality = django_filters.ModelChoiceFilter(
         label=_("Gemeente"),
         # Today's municipalities, and dissolved ones only where they have a motion.

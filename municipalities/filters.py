@@ -51,6 +51,17 @@ def asc(field: str) -> OrderBy:
     return F(field).asc(nulls_last=True)
 
 
+def province_filter(field_name: str = "province") -> django_filters.ModelChoiceFilter:
+    """The province select every list offers, by slug so a link reads /?province=utrecht."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Provincie"),
+        field_name=field_name,
+        queryset=Province.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Alle provincies"),
+    )
+
+
 class MunicipalityFilter(django_filters.FilterSet):
     """Filters of ``/gemeenten/``; expects a queryset annotated by ``with_status()``."""
 
@@ -59,12 +70,7 @@ class MunicipalityFilter(django_filters.FilterSet):
         method="search",
         widget=forms.SearchInput(attrs={"placeholder": _("bijvoorbeeld Den Haag")}),
     )
-    province = django_filters.ModelChoiceFilter(
-        label=_("Provincie"),
-        queryset=Province.objects.all(),
-        to_field_name="slug",
-        empty_label=_("Alle provincies"),
-    )
+    province = province_filter()
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[(s.value, s.label) for s in MunicipalityStatus.public()],

@@ -10,7 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from municipalities.models import ContactMoment, Municipality, Province
+from municipalities.filters import province_filter
+from municipalities.models import ContactMoment, Municipality
 
 from .forms import DateInput
 
@@ -32,13 +33,7 @@ def volunteers():
 
 class ContactMomentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Gemeente"), method="search_municipality")
-    province = django_filters.ModelChoiceFilter(
-        label=_("Provincie"),
-        field_name="municipality__province",
-        queryset=Province.objects.all(),
-        to_field_name="slug",
-        empty_label=_("Alle provincies"),
-    )
+    province = province_filter("municipality__province")
     volunteer = VolunteerFilter(
         label=_("Vrijwilliger"), queryset=volunteers(), empty_label=_("Iedereen")
     )
