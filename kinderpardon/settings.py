@@ -210,6 +210,8 @@ REFERENCE_DATA = env("REFERENCE_DATA", str(BASE_DIR.parent / "shared" / "data"))
 REFERENCE_MUNICIPALITIES_FILE = env(
     "REFERENCE_MUNICIPALITIES_FILE", "cbs-gemeentelijke-indeling.csv"
 )
+# What became of every ended municipality, verified row by row (see its README).
+REFERENCE_MERGERS_FILE = env("REFERENCE_MERGERS_FILE", "herindelingen.csv")
 REFERENCE_BOUNDARIES_FILE = env("REFERENCE_BOUNDARIES_FILE", "gemeenten-2025-wgs84.geojson")
 REFERENCE_BOUNDARIES_YEAR = env_int("REFERENCE_BOUNDARIES_YEAR", 2025)
 

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.filters import SortFilter, asc, desc, province_filter
-from municipalities.models import Municipality, Party
+from municipalities.models import Municipality, Party, active_on
 
 from .models import Motion, Sponsorship
 
@@ -33,9 +33,8 @@ class MotionFilter(django_filters.FilterSet):
     municipality = django_filters.ModelChoiceFilter(
         label=_("Gemeente"),
         # Today's municipalities, and dissolved ones only where they have a motion.
-        queryset=Municipality.objects.filter(
-            Q(dissolved_on__isnull=True)
-            | Exists(Motion.objects.filter(municipality=OuterRef("pk")))
+        queryset=lambda request: Municipality.objects.filter(
+            active_on() | Exists(Motion.objects.filter(municipality=OuterRef("pk")))
         ).only("name", "slug"),
         to_field_name="slug",
         empty_label=_("Alle gemeenten"),

@@ -12,6 +12,7 @@ import logging
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -229,6 +230,8 @@ def report(request):
         if form.is_valid():
             with transaction.atomic():
                 saved = form.save()
+            if note := form.fields["municipality"].note:  # a former name led elsewhere
+                messages.info(request, note)
             send_report_emails(request, saved)
             request.session[SESSION_KEY] = saved.pk
             return redirect("motions:report_thanks")

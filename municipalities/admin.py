@@ -4,7 +4,7 @@ contacts) are editable; lists never load a boundary's geometry."""
 
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,6 +20,7 @@ from .models import (
     MunicipalityStatus,
     Party,
     Province,
+    Succession,
 )
 
 
@@ -125,22 +126,47 @@ class BoundaryInline(FormDefaults, admin.TabularInline):
         return super().get_queryset(request).defer("geometry")
 
 
+class SuccessionInline(FormDefaults, admin.TabularInline):
+    """What became of a dissolved municipality: next year's mergers are added
+    here, each with its source, before the verified file has them."""
+
+    model = Succession
+    fk_name = "predecessor"
+    fields = ["successor", "kind", "share", "position", "source"]
+    autocomplete_fields = ["successor"]
+    extra = 0
+    verbose_name = _("opvolger")
+    verbose_name_plural = _("opvolgers (bij een herindeling)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("predecessor", "successor")
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(HistoryAdmin):
-    list_display = ["name", "code", "province", "status_display", "dissolved_on", "successor"]
+    list_display = ["name", "code", "province", "status_display", "dissolved_on", "successor_names"]
     list_filter = ["province", ActiveFilter, StatusFilter]
     search_fields = ["name", "code", "aliases", "search_text"]
     ordering = ["name"]
-    autocomplete_fields = ["successor"]
-    inlines = [FactionInline, BoundaryInline]
+    inlines = [SuccessionInline, FactionInline, BoundaryInline]
     fieldsets = [
         (None, {"fields": ["name", "code", "slug", "province", "aliases"]}),
         (_("Contact"), {"fields": ["website", "griffie_email"]}),
-        (_("Herindeling"), {"fields": ["dissolved_on", "successor"]}),
+        (_("Register"), {"fields": ["began_on", "dissolved_on"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_status().select_related("province", "successor")
+        return (
+            super()
+            .get_queryset(request)
+            .with_status()
+            .select_related("province")
+            .prefetch_related(Prefetch("successors", Municipality.objects.only("name")))
+        )
+
+    @admin.display(description=_("opvolgers"))
+    def successor_names(self, obj: Municipality) -> str:
+        return ", ".join(m.name for m in obj.successors.all())
 
     def get_prepopulated_fields(self, request, obj=None):
         # Only on add: a slug is part of public URLs and should not follow a renaming.

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from motions.models import Motion
 
-from .models import MunicipalityStatus, Province
+from .models import Municipality, MunicipalityStatus, Province, active_on
+from .resolver import CBS_CODE, Register
+from .text import fold
 
 PER_PAGE = 50
 
@@ -82,12 +84,6 @@ class MunicipalityFilter(django_filters.FilterSet):
         empty_label=_("Met en zonder motie"),
         method="filter_has_motion",
     )
-    dissolved = django_filters.ChoiceFilter(
-        label=_("Opgeheven gemeenten"),
-        choices=[("1", _("ook tonen"))],
-        empty_label=_("niet tonen"),
-        method="keep_dissolved",
-    )
     sort = SortFilter(
         {
             "name": (_("naam (A-Z)"), ["name", "pk"]),
@@ -100,19 +96,45 @@ class MunicipalityFilter(django_filters.FilterSet):
     )
 
     def search(self, queryset, name, value):
-        return queryset.search(value)
+        """Today's municipalities by name, alias or CBS code; and by a former
+        name, the municipality that ended (shown only when searched for) with
+        where it lives on today (see ``explain``)."""
+        match = Q(search_text__contains=fold(value))
+        if code := CBS_CODE.fullmatch(fold(value)):
+            match |= Q(code=f"GM{int(code[1]):04d}")
+        for former in self.former:
+            match |= Q(pk=former.named.pk) | Q(pk__in=[m.pk for m in former.current])
+        return queryset.filter(match)
 
     def filter_has_motion(self, queryset, name, value):
         public = Exists(Motion.objects.public().filter(municipality=OuterRef("pk")))
         return queryset.filter(public if value == "yes" else ~public)
 
-    def keep_dissolved(self, queryset, name, value):
-        return queryset  # filter_queryset leaves them out unless this is set
-
     def filter_queryset(self, queryset):
-        if not self.form.cleaned_data.get("dissolved"):
-            queryset = queryset.active()
-        return super().filter_queryset(queryset)
+        text = self.form.cleaned_data.get("q") or ""
+        self.former = Register().search(text) if text.strip() else []
+        shown = [former.named.pk for former in self.former]
+        return super().filter_queryset(queryset.filter(active_on() | Q(pk__in=shown)))
+
+    def explain(self, municipalities: list) -> None:
+        """Give the rows found through a former name its ``note`` ("Schinnen
+        hoort sinds 1 januari 2019 bij Beekdaelen"), and a row of a municipality
+        that ended ``now``: today's municipalities it is part of, with their
+        status (one query, only when a former name was searched for)."""
+        former = getattr(self, "former", [])
+        if not former:
+            return
+        current_pks = {m.pk for f in former for m in f.current}
+        statuses = {m.pk: m for m in Municipality.objects.with_status().filter(pk__in=current_pks)}
+        notes = {m.pk: f.note for f in former for m in f.current}
+        by_named = {f.named.pk: f for f in former}
+        for municipality in municipalities:
+            if municipality.pk in by_named:
+                found = by_named[municipality.pk]
+                municipality.note = found.note
+                municipality.now = [statuses[m.pk] for m in found.current]
+            elif municipality.pk in notes:
+                municipality.note = notes[municipality.pk]
 
 
 @dataclass

@@ -90,12 +90,14 @@ def legend(statuses: Iterable[str]) -> list[tuple[MunicipalityStatus, int]]:
 
 
 def data_version() -> str:
-    """The version of the data the map shows, kept in the shared cache."""
+    """The version of the data the map shows, kept in the shared cache. It
+    includes today's date: which municipalities exist depends on the day
+    (a merger takes effect at midnight without any save)."""
     version = shared_cache.get(DATA_VERSION_KEY)
     if version is None:  # a cold or emptied cache: start a new version
         shared_cache.add(DATA_VERSION_KEY, uuid.uuid4().hex, None)
         version = shared_cache.get(DATA_VERSION_KEY)
-    return version
+    return f"{version}-{timezone.localdate():%Y%m%d}"
 
 
 def data_changed(**kwargs) -> None:

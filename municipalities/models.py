@@ -10,6 +10,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,12 +56,23 @@ class MunicipalityStatus(models.TextChoices):
         return [s for s in reversed(cls) if s != cls.CONTACTED]
 
 
-class MunicipalityQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(dissolved_on__isnull=True)
+def active_on(on: datetime.date | None = None, prefix: str = "") -> Q:
+    """The condition "had begun and not yet ended on ``on`` (today)", for a
+    municipality reached through ``prefix`` ("municipality__") or itself."""
+    on = on or timezone.localdate()
+    return (Q(**{f"{prefix}began_on__isnull": True}) | Q(**{f"{prefix}began_on__lte": on})) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": on})
+    )
 
-    def dissolved(self):
-        return self.filter(dissolved_on__isnull=False)
+
+class MunicipalityQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None):
+        """Municipalities that had begun and not yet ended on ``on`` (today)."""
+        return self.filter(active_on(on))
+
+    def dissolved(self, on: datetime.date | None = None):
+        """Municipalities that had ended by ``on`` (today)."""
+        return self.filter(dissolved_on__lte=on or timezone.localdate())
 
     def search(self, text: str):
         """Name or alias, ignoring accents and case ("sudwest", "den bosch")."""
@@ -151,16 +163,26 @@ class Municipality(models.Model):
     griffie_email = models.EmailField(
         _("e-mailadres griffie"), blank=True, help_text=_("Privé: nooit openbaar getoond.")
     )
-    dissolved_on = models.DateField(
-        _("opgeheven op"), null=True, blank=True, help_text=_("Bij een herindeling.")
-    )
-    successor = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
+    began_on = models.DateField(
+        _("ontstaan op"),
         null=True,
         blank=True,
+        help_text=_("Volgens het CBS-register; leeg als onbekend."),
+    )
+    dissolved_on = models.DateField(
+        _("opgeheven op"),
+        null=True,
+        blank=True,
+        help_text=_("Bij een herindeling: de eerste dag waarop de gemeente niet meer bestond."),
+    )
+    successors = models.ManyToManyField(
+        "self",
+        through="Succession",
+        through_fields=("predecessor", "successor"),
+        symmetrical=False,
         related_name="predecessors",
-        verbose_name=_("opgegaan in"),
+        blank=True,
+        verbose_name=_("opvolgers"),
     )
 
     objects = MunicipalityQuerySet.as_manager()
@@ -173,16 +195,13 @@ class Municipality(models.Model):
         verbose_name_plural = _("gemeenten")
         constraints = [
             models.CheckConstraint(
-                condition=Q(successor__isnull=True) | Q(dissolved_on__isnull=False),
-                name="municipality_successor_only_when_dissolved",
+                condition=Q(began_on__isnull=True)
+                | Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gt=F("began_on")),
+                name="municipality_ends_after_it_begins",
                 violation_error_message=_(
-                    "Alleen een opgeheven gemeente kan opgaan in een andere gemeente."
+                    "Een gemeente kan niet opgeheven zijn vóór of op de dag dat ze ontstond."
                 ),
-            ),
-            models.CheckConstraint(
-                condition=~Q(successor=F("pk")),
-                name="municipality_not_own_successor",
-                violation_error_message=_("Een gemeente kan niet in zichzelf opgaan."),
             ),
         ]
         indexes = [models.Index(fields=["province", "name"], name="municipality_province_name")]
@@ -202,7 +221,12 @@ class Municipality(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.dissolved_on is None
+        return self.exists_on(timezone.localdate())
+
+    def exists_on(self, day: datetime.date) -> bool:
+        """Whether the municipality had begun and not yet ended on ``day``."""
+        begun = self.began_on is None or self.began_on <= day
+        return begun and (self.dissolved_on is None or self.dissolved_on > day)
 
     @property
     def status_label(self) -> str:
@@ -220,6 +244,90 @@ class Municipality(models.Model):
 
     def build_search_text(self) -> str:
         return " | ".join(fold(n) for n in [self.name, *self.alias_list])
+
+
+class Succession(models.Model):
+    """What became of a municipality that ended: one row per successor, several
+    when it was split. From the verified ``herindelingen.csv`` or added by a
+    coordinator, always with its source; never guessed."""
+
+    class Kind(models.TextChoices):
+        MERGER = "samenvoeging", _("samenvoeging")
+        SPLIT = "opsplitsing", _("opsplitsing")
+        RENAME = "naamswijziging", _("naamswijziging")
+
+    class Share(models.TextChoices):
+        WHOLE = "geheel", _("geheel")
+        PART = "gedeeltelijk", _("gedeeltelijk")
+
+    predecessor = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        verbose_name=_("opgeheven gemeente"),
+    )
+    successor = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="origins",
+        verbose_name=_("opvolger"),
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind, default=Kind.MERGER)
+    share = models.CharField(_("deel"), max_length=20, choices=Share, default=Share.WHOLE)
+    position = models.PositiveSmallIntegerField(
+        _("volgorde"), default=1, help_text=_("1 is de hoofdopvolger.")
+    )
+    source = models.CharField(
+        _("bron"), max_length=1000, help_text=_("Waar deze opvolging is nagegaan.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["predecessor", "position", "pk"]
+        verbose_name = _("opvolging")
+        verbose_name_plural = _("opvolgingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(successor=F("predecessor")),
+                name="municipality_not_own_successor",
+                violation_error_message=_("Een gemeente kan niet in zichzelf opgaan."),
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="succession_once_per_successor",
+                violation_error_message=_("Deze opvolger staat al bij deze gemeente."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+    def clean(self):
+        """Rules that span rows, so no database constraint can hold them."""
+        if not (self.predecessor_id and self.successor_id) or self.predecessor == self.successor:
+            return  # the constraints say what is missing or wrong
+        problem = succession_problem(self.predecessor, self.successor)
+        if problem:
+            raise ValidationError({"successor": problem})
+
+
+def succession_problem(predecessor: Municipality, successor: Municipality) -> str:
+    """Why ``successor`` cannot have succeeded ``predecessor``, or "": only a
+    municipality that ended has a successor, and that successor existed on the
+    day it ended. The register import and model validation both ask this."""
+    ended = predecessor.dissolved_on
+    if ended is None:
+        return _("%(name)s is niet opgeheven en heeft dus geen opvolger.") % {
+            "name": predecessor.name
+        }
+    if not successor.exists_on(ended):
+        return _("%(successor)s bestond niet op %(date)s, de dag dat %(name)s ophield.") % {
+            "successor": successor.name,
+            "date": date_format(ended, "j F Y"),
+            "name": predecessor.name,
+        }
+    return ""
 
 
 class Boundary(models.Model):

@@ -27,9 +27,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from pyproj import Transformer
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .maps import data_changed
-from .models import Boundary, Municipality, Province
+from .models import Boundary, Municipality, Province, Succession, succession_problem
 from .text import fold, name_slug
 
 HTTP_TIMEOUT = 30  # seconds
@@ -133,20 +134,26 @@ class RegisterRow:
 
 @dataclass(frozen=True)
 class PlannedMunicipality:
-    """What the register says about one code on the as-of date."""
+    """What the register says about one code: its name and province on the
+    as-of date (or in the period nearest to it), and when it began and ended."""
 
-    row: RegisterRow  # the row in force on that date, or the last one before it
+    row: RegisterRow
+    began_on: datetime.date
     dissolved_on: datetime.date | None
-    successor_code: str | None
+
+    def exists_on(self, day: datetime.date) -> bool:
+        return self.began_on <= day and (self.dissolved_on is None or self.dissolved_on > day)
 
 
 @dataclass
 class RegisterSummary:
-    """What one import did. Each municipality counts once: created (new and
-    active), dissolved (new, or active until now, and dissolved on the as-of
-    date), updated (anything else changed) or unchanged."""
+    """What one import did. Each municipality counts once: created (new and not
+    ended on the as-of date), dissolved (new, or not ended until now, and ended
+    by the as-of date), updated (anything else changed) or unchanged; ``active``
+    counts those that exist on the as-of date."""
 
     as_of: datetime.date
+    active: int = 0
     created: int = 0
     updated: int = 0
     dissolved: int = 0
@@ -154,15 +161,17 @@ class RegisterSummary:
     provinces_created: int = 0
     provinces_updated: int = 0
     provinces_unchanged: int = 0
+    successions: "SuccessionSummary | None" = None
 
     def __str__(self) -> str:
-        return (
-            f"Peildatum {self.as_of:%Y-%m-%d}. "
+        text = (
+            f"Peildatum {self.as_of:%Y-%m-%d}: {self.active} gemeenten bestaan op die dag. "
             f"Gemeenten: {self.created} nieuw, {self.updated} bijgewerkt, "
             f"{self.dissolved} opgeheven, {self.unchanged} ongewijzigd; "
             f"provincies: {self.provinces_created} nieuw, {self.provinces_updated} bijgewerkt, "
             f"{self.provinces_unchanged} ongewijzigd."
         )
+        return f"{text}\n{self.successions}" if self.successions else text
 
 
 def _cbs_code(value: str, prefix: str, digits: int, column: str) -> str:
@@ -224,6 +233,11 @@ def _consistency_errors(rows: list[RegisterRow]) -> list[str]:
                 errors.append(
                     f"regel {later.line}: {later.code} overlapt in tijd met regel {earlier.line}"
                 )
+            elif earlier.ends_on < later.begins_on:
+                errors.append(
+                    f"regel {later.line}: {later.code} begint pas na een onderbreking "
+                    f"(regel {earlier.line} eindigt op {earlier.ends_on:%Y-%m-%d})"
+                )
     return errors
 
 
@@ -260,30 +274,20 @@ def parse_register(data: bytes, source: str = "het bestand") -> list[RegisterRow
 def plan_register(
     rows: Iterable[RegisterRow], as_of: datetime.date
 ) -> dict[str, PlannedMunicipality]:
-    """Per CBS code, the state on ``as_of``. Codes that begin later are left out.
-
-    The successor of a dissolved municipality is the one municipality in the
-    same province that began on the day it ended; when there is none, or more
-    than one, the register does not say and neither do we.
-    """
+    """Per CBS code: the name and province of the period in force on ``as_of``
+    (else the last one before it, else the first one), and the code's first
+    and last day as the register gives them. Every code is planned, also one
+    that begins after ``as_of``: whether a municipality exists on a day is
+    derived from these dates, never from which codes an import left out."""
     by_code: dict[str, list[RegisterRow]] = defaultdict(list)
     for row in rows:
-        if row.begins_on <= as_of:
-            by_code[row.code].append(row)
-    began: dict[tuple[str, datetime.date], list[str]] = defaultdict(list)
-    for code, periods in by_code.items():
-        first = min(periods, key=lambda r: r.begins_on)
-        began[first.province_code, first.begins_on].append(code)
-
+        by_code[row.code].append(row)
     plan = {}
     for code, periods in by_code.items():
-        last = max(periods, key=lambda r: r.begins_on)
-        if last.valid_on(as_of):
-            plan[code] = PlannedMunicipality(last, None, None)
-            continue
-        candidates = [c for c in began.get((last.province_code, last.ends_on), []) if c != code]
-        successor = candidates[0] if len(candidates) == 1 else None
-        plan[code] = PlannedMunicipality(last, last.ends_on, successor)
+        periods.sort(key=lambda r: r.begins_on)
+        begun = [p for p in periods if p.begins_on <= as_of]
+        row = begun[-1] if begun else periods[0]
+        plan[code] = PlannedMunicipality(row, periods[0].begins_on, periods[-1].ends_on)
     return plan
 
 
@@ -335,87 +339,274 @@ def _municipality_slug(planned: PlannedMunicipality, taken: set[str]) -> str:
 
 
 # Fields the register decides, by attribute name.
-_REGISTER_FIELDS = ("name", "province_id", "aliases", "search_text", "dissolved_on", "successor_id")
+_REGISTER_FIELDS = ("name", "province_id", "aliases", "search_text", "began_on", "dissolved_on")
 
 
 def _apply(
     municipality: Municipality, planned: PlannedMunicipality, provinces: dict[str, Province]
 ) -> None:
-    """Everything the register says except the successor, which may not exist yet."""
     municipality.name = planned.row.name
     municipality.province = provinces[planned.row.province_code]
     municipality.aliases = _with_alias(municipality.aliases, ALIASES.get(planned.row.code))
     municipality.search_text = municipality.build_search_text()
+    municipality.began_on = planned.began_on
     municipality.dissolved_on = planned.dissolved_on
-    if planned.dissolved_on is None:
-        municipality.successor = None
 
 
 def _sync_municipalities(
     plan: dict[str, PlannedMunicipality],
     provinces: dict[str, Province],
     summary: RegisterSummary,
-) -> None:
+    reason: str,
+) -> dict[str, Municipality]:
+    """Create and update municipalities with their history; every one by code."""
+    as_of = summary.as_of
     existing = {m.code: m for m in Municipality.objects.all()}
-    was_dissolved = {code: m.dissolved_on is not None for code, m in existing.items()}
+    was_ended = {
+        code: m.dissolved_on is not None and m.dissolved_on <= as_of for code, m in existing.items()
+    }
     taken = {m.slug for m in existing.values()}
 
-    # New rows first, active ones before dissolved ones so that they get the
-    # plain slug. Successors may be new rows too, so they come afterwards.
+    # New rows first, those that exist on the as-of date before the others so
+    # that they get the plain slug.
     new = []
-    for code in sorted(plan, key=lambda c: (plan[c].dissolved_on is not None, c)):
+    for code in sorted(plan, key=lambda c: (not plan[c].exists_on(as_of), c)):
         if code not in existing:
             municipality = Municipality(code=code, slug=_municipality_slug(plan[code], taken))
             _apply(municipality, plan[code], provinces)
             new.append(municipality)
-    if new:
-        Municipality.objects.bulk_create(new)
-        existing = {m.code: m for m in Municipality.objects.all()}  # now with their keys
-    created = {m.code for m in new}
+    created = bulk_create_with_history(new, Municipality, default_change_reason=reason)
+    existing.update((m.code, m) for m in created)
 
-    # Rows grouped by the fields that changed, so that a bulk update writes
-    # only those (on a first import: only the successors).
+    # Rows grouped by the fields that changed, so that a bulk update writes only those.
     changed: dict[tuple[str, ...], list[Municipality]] = defaultdict(list)
     for code, planned in plan.items():
+        summary.active += planned.exists_on(as_of)
         municipality = existing[code]
-        before = [getattr(municipality, f) for f in _REGISTER_FIELDS]
-        _apply(municipality, planned, provinces)
-        if planned.successor_code is not None:
-            municipality.successor = existing[planned.successor_code]
-        # else: the register does not say; a successor a coordinator chose stays.
-        fields = tuple(
-            f.removesuffix("_id")
-            for f, old in zip(_REGISTER_FIELDS, before, strict=True)
-            if getattr(municipality, f) != old
-        )
-        if fields:
-            changed[fields].append(municipality)
-        if planned.dissolved_on is not None and not was_dissolved.get(code, False):
+        ended = planned.dissolved_on is not None and planned.dissolved_on <= as_of
+        fields: tuple[str, ...] = ()
+        if code in was_ended:  # not created just now
+            before = [getattr(municipality, f) for f in _REGISTER_FIELDS]
+            _apply(municipality, planned, provinces)
+            fields = tuple(
+                f.removesuffix("_id")
+                for f, old in zip(_REGISTER_FIELDS, before, strict=True)
+                if getattr(municipality, f) != old
+            )
+            if fields:
+                changed[fields].append(municipality)
+        if ended and not was_ended.get(code, False):
             summary.dissolved += 1
-        elif code in created:
+        elif code not in was_ended:
             summary.created += 1
         elif fields:
             summary.updated += 1
         else:
             summary.unchanged += 1
     for fields, municipalities in changed.items():
-        Municipality.objects.bulk_update(municipalities, fields)
+        bulk_update_with_history(municipalities, Municipality, fields, default_change_reason=reason)
+    return existing
 
 
 def import_municipalities(
-    source: str | None = None, as_of: datetime.date | None = None
+    source: str | None = None,
+    as_of: datetime.date | None = None,
+    mergers: str | None = None,
 ) -> RegisterSummary:
-    """Create or update provinces and municipalities from the CBS list as it
-    stands on ``as_of`` (default today). Nothing is ever deleted: a dissolved
-    municipality keeps its row, its slug and its motions."""
+    """Create or update provinces and municipalities from the CBS list, each
+    with the name and province it had on ``as_of`` (default today) and the
+    begin and end dates the list gives; then what became of every ended
+    municipality, from the verified merger file (``mergers``, default
+    REFERENCE_MERGERS_FILE). Both files are checked whole before anything is
+    written, and written in one transaction: all or nothing. Nothing is ever
+    deleted: a dissolved municipality keeps its row, its slug and its motions."""
     source = source or default_source(settings.REFERENCE_MUNICIPALITIES_FILE)
+    mergers = mergers or default_source(settings.REFERENCE_MERGERS_FILE)
     as_of = as_of or timezone.localdate()
     plan = plan_register(parse_register(read_source(source), source), as_of)
+    merger_rows = parse_mergers(read_source(mergers), mergers)
     summary = RegisterSummary(as_of=as_of)
     with transaction.atomic():
         provinces = _sync_provinces(plan, summary)
-        _sync_municipalities(plan, provinces, summary)
+        reason = f"Import gemeentelijke indeling (peildatum {as_of:%Y-%m-%d})"
+        municipalities = _sync_municipalities(plan, provinces, summary, reason)
+        summary.successions = sync_successions(merger_rows, municipalities, mergers)
     data_changed()  # bulk writes send no signals
+    return summary
+
+
+# What became of each ended municipality -------------------------------------
+
+MERGER_COLUMNS = (
+    "gemeentecode",
+    "gemeentenaam",
+    "einddatum",
+    "opvolger_code",
+    "opvolger_naam",
+    "deel",
+    "soort",
+    "bron",
+)
+# Vianen moved from Zuid-Holland to Utrecht in 2002 with the same code: no ending.
+PROVINCE_CHANGE = "provinciewijziging"
+
+
+@dataclass(frozen=True)
+class MergerRow:
+    """One line of herindelingen.csv: one successor of one ending."""
+
+    line: int
+    code: str
+    name: str
+    ends_on: datetime.date
+    successor_code: str
+    kind: str
+    share: str
+    source: str
+
+
+@dataclass
+class SuccessionSummary:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"Opvolgingen: {self.created} nieuw, {self.updated} bijgewerkt, "
+            f"{self.removed} vervallen, {self.unchanged} ongewijzigd."
+        )
+
+
+def _choice(value: str, column: str, allowed: Iterable[str]) -> str:
+    if value not in allowed:
+        raise ValueError(f"ongeldige {column} {value!r} (verwacht {', '.join(allowed)})")
+    return value
+
+
+def _merger_row(record: dict, line: int) -> MergerRow:
+    if None in record:
+        raise ValueError("te veel kolommen")
+    if any(record[c] is None for c in MERGER_COLUMNS):
+        raise ValueError("te weinig kolommen")
+    values = {c: record[c].strip() for c in MERGER_COLUMNS}
+    if not values["bron"]:
+        raise ValueError("bron ontbreekt: elke opvolging heeft een bron")
+    return MergerRow(
+        line=line,
+        code=_cbs_code(values["gemeentecode"], "GM", 4, "gemeentecode"),
+        name=values["gemeentenaam"],
+        ends_on=_date(values["einddatum"], "einddatum"),
+        successor_code=_cbs_code(values["opvolger_code"], "GM", 4, "opvolger_code"),
+        kind=_choice(values["soort"], "soort", [*Succession.Kind.values, PROVINCE_CHANGE]),
+        share=_choice(values["deel"], "deel", Succession.Share.values),
+        source=values["bron"],
+    )
+
+
+def parse_mergers(data: bytes, source: str = "het bestand") -> list[MergerRow]:
+    """Every row of the merger file, checked on its own; errors name the line."""
+    reader = csv.DictReader(io.StringIO(_decode(data, source), newline=""), delimiter=";")
+    rows: list[MergerRow] = []
+    errors: list[str] = []
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+        missing = [c for c in MERGER_COLUMNS if c not in header]
+        if missing:
+            errors.append(
+                f"regel 1: kolom(men) {', '.join(missing)} ontbreken; "
+                f"verwacht de kop {';'.join(MERGER_COLUMNS)}"
+            )
+        else:
+            reader.fieldnames = header
+            for record in reader:
+                try:
+                    rows.append(_merger_row(record, reader.line_num))
+                except ValueError as exc:
+                    errors.append(f"regel {reader.line_num}: {exc}")
+    except csv.Error as exc:
+        errors.append(f"regel {max(reader.line_num, 1)}: geen leesbare CSV ({exc})")
+    if errors:
+        raise _invalid(source, errors)
+    return rows
+
+
+def _endings(
+    rows: list[MergerRow], municipalities: dict[str, Municipality], source: str
+) -> dict[str, list[tuple[MergerRow, Municipality]]]:
+    """The file's successors per ended municipality (by code, in file order),
+    checked against the register: the ending is the one the register gives,
+    and each successor existed on that day."""
+    endings: dict[str, list[tuple[MergerRow, Municipality]]] = defaultdict(list)
+    errors = []
+    for row in rows:
+        if row.kind == PROVINCE_CHANGE:
+            continue
+        predecessor = municipalities.get(row.code)
+        successor = municipalities.get(row.successor_code)
+        if predecessor is None or successor is None:
+            unknown = row.code if predecessor is None else row.successor_code
+            errors.append(f"regel {row.line}: {unknown} staat niet in het register")
+        elif predecessor.dissolved_on != row.ends_on:
+            errors.append(
+                f"regel {row.line}: {row.code} {row.name} eindigt volgens het register niet "
+                f"op {row.ends_on:%Y-%m-%d}"
+            )
+        elif successor == predecessor:
+            errors.append(f"regel {row.line}: {row.code} kan niet zijn eigen opvolger zijn")
+        elif any(s == successor for _r, s in endings[row.code]):
+            errors.append(f"regel {row.line}: {row.successor_code} staat er twee keer bij")
+        elif problem := succession_problem(predecessor, successor):
+            errors.append(f"regel {row.line}: {problem}")
+        else:
+            endings[row.code].append((row, successor))
+    if errors:
+        raise _invalid(source, errors)
+    return endings
+
+
+def sync_successions(
+    rows: list[MergerRow], municipalities: dict[str, Municipality], source: str
+) -> SuccessionSummary:
+    """Make each ending the file gives have exactly the file's successors, with
+    history. Endings the file does not mention keep the links a coordinator
+    entered (next year's mergers, before the file has them)."""
+    endings = _endings(rows, municipalities, source)
+    summary = SuccessionSummary()
+    reason = "Import herindelingen"
+    predecessors = [municipalities[code] for code in endings]
+    current: dict[tuple[int, int], Succession] = {
+        (s.predecessor_id, s.successor_id): s
+        for s in Succession.objects.filter(predecessor__in=predecessors)
+    }
+    new, changed = [], []
+    for code, successors in endings.items():
+        predecessor = municipalities[code]
+        for position, (row, successor) in enumerate(successors, start=1):
+            values = {"kind": row.kind, "share": row.share, "position": position}
+            values["source"] = row.source
+            succession = current.pop((predecessor.pk, successor.pk), None)
+            if succession is None:
+                new.append(Succession(predecessor=predecessor, successor=successor, **values))
+            elif any(getattr(succession, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(succession, name, value)
+                changed.append(succession)
+            else:
+                summary.unchanged += 1
+    for gone in current.values():  # no longer in the file for an ending it gives
+        gone._change_reason = reason
+        gone.delete()
+    bulk_create_with_history(new, Succession, default_change_reason=reason)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Succession,
+            ["kind", "share", "position", "source"],
+            default_change_reason=reason,
+        )
+    summary.created, summary.updated, summary.removed = len(new), len(changed), len(current)
     return summary
 
 

@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import translation
 
 from motions.models import Motion
-from municipalities.models import Faction, Municipality, Party, Province
+from municipalities.models import Faction, Municipality, Party, Province, Succession
 from workspace import roles
 
 SHARED_DATA = Path(settings.REFERENCE_DATA)
@@ -35,7 +35,8 @@ def make_province(**kwargs) -> Province:
     return Province.objects.create(**kwargs)
 
 
-def make_municipality(**kwargs) -> Municipality:
+def make_municipality(*, successor: Municipality | None = None, **kwargs) -> Municipality:
+    """A municipality; with ``successor``, a dissolved one that merged into it."""
     n = next(_seq)
     # GM9000-GM9999: never a real CBS code, and within the six characters of the field
     kwargs.setdefault("code", f"GM{9000 + n % 1000:04d}")
@@ -43,7 +44,10 @@ def make_municipality(**kwargs) -> Municipality:
     kwargs.setdefault("slug", f"gemeente-{n}")
     if "province" not in kwargs:
         kwargs["province"] = make_province()
-    return Municipality.objects.create(**kwargs)
+    municipality = Municipality.objects.create(**kwargs)
+    if successor is not None:
+        Succession.objects.create(predecessor=municipality, successor=successor, source="test")
+    return municipality
 
 
 def make_party(**kwargs) -> Party:

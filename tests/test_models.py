@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from motions.models import ActionReport, FactionVote, ModelMotion, Motion, Source, Sponsorship
-from municipalities.models import Boundary, ContactMoment, Municipality, MunicipalityStatus, Party
+from municipalities.models import (
+    Boundary,
+    ContactMoment,
+    Municipality,
+    MunicipalityStatus,
+    Party,
+    Succession,
+)
 
 from .conftest import make_faction, make_motion, make_municipality, make_party
 
@@ -138,21 +145,47 @@ def test_duplicate_slug_is_refused():
 
 
 def test_successor_without_dissolution_is_refused():
-    successor = make_municipality()
-    municipality = make_municipality()
-    municipality.successor = successor
+    succession = Succession(
+        predecessor=make_municipality(name="Nog actief"), successor=make_municipality(), source="x"
+    )
     with pytest.raises(ValidationError) as error:
-        municipality.full_clean()
-    assert "opgeheven gemeente" in messages(error.value)
-    refused_by_database(municipality.save)
+        succession.full_clean()
+    assert "Nog actief is niet opgeheven" in messages(error.value)
+
+
+def test_successor_must_exist_on_the_day_of_the_ending():
+    later = make_municipality(name="Later", began_on=datetime.date(2022, 1, 1))
+    gone = make_municipality(name="Eerder", dissolved_on=datetime.date(2015, 1, 1))
+    predecessor = make_municipality(name="Oud", dissolved_on=datetime.date(2019, 1, 1))
+    for successor in (later, gone):
+        succession = Succession(predecessor=predecessor, successor=successor, source="x")
+        with pytest.raises(ValidationError) as error:
+            succession.full_clean()
+        assert f"{successor.name} bestond niet op 1 januari 2019" in messages(error.value)
+
+
+def test_successor_existing_on_the_day_of_the_ending_is_accepted():
+    successor = make_municipality(began_on=datetime.date(2019, 1, 1))
+    predecessor = make_municipality(dissolved_on=datetime.date(2019, 1, 1))
+    Succession(predecessor=predecessor, successor=successor, source="x").full_clean()
 
 
 def test_municipality_cannot_be_its_own_successor():
     municipality = make_municipality(dissolved_on=datetime.date(2023, 1, 1))
-    municipality.successor = municipality
+    succession = Succession(predecessor=municipality, successor=municipality, source="x")
+    with pytest.raises(ValidationError) as error:
+        succession.full_clean()
+    assert "in zichzelf" in messages(error.value)
+    refused_by_database(succession.save)
+
+
+def test_municipality_cannot_end_before_it_began():
+    municipality = make_municipality()
+    municipality.began_on = datetime.date(2019, 1, 1)
+    municipality.dissolved_on = datetime.date(2019, 1, 1)
     with pytest.raises(ValidationError) as error:
         municipality.full_clean()
-    assert "in zichzelf" in messages(error.value)
+    assert "opgeheven zijn vóór of op de dag dat ze ontstond" in messages(error.value)
     refused_by_database(municipality.save)
 
 

@@ -412,7 +412,7 @@ def test_ambiguous_municipality_is_refused_listing_the_candidates(client):
     )
 
 
-def test_dissolved_municipality_is_refused_naming_its_successor(client, municipalities):
+def test_former_name_leads_to_todays_municipality_and_says_why(client, municipalities):
     make_municipality(
         name="Weesp",
         slug="weesp",
@@ -420,9 +420,10 @@ def test_dissolved_municipality_is_refused_naming_its_successor(client, municipa
         successor=municipalities["amsterdam"],
     )
 
-    response = post(client, valid_data(municipality="Weesp"))
+    response = post(client, valid_data(municipality="Weesp"), follow=True)
 
-    assert_refused(response, "De gemeente Weesp is opgegaan in Amsterdam. Kies Amsterdam.")
+    assert ActionReport.objects.get().municipality == municipalities["amsterdam"]
+    assert "Weesp hoort sinds 24 maart 2022 bij Amsterdam." in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from motions.models import Motion
 from municipalities.models import ContactMoment
 from tests.conftest import make_faction, make_motion, make_municipality, make_party
 from workspace import spreadsheets
-from workspace.spreadsheets import MunicipalityIndex, parse_choice, parse_partial_date, xlsx_cell
+from workspace.spreadsheets import Context, parse_choice, parse_partial_date, xlsx_cell
 
 IMPORT_URL = reverse("workspace:import")
 
@@ -132,12 +132,12 @@ def test_choices_accept_dutch_labels_and_internal_values():
     ],
 )
 def test_municipalities_are_found_by_name_alias_or_code(councils, typed, council):
-    assert MunicipalityIndex().find(typed) == councils[council]
+    assert Context().municipality(typed, "").named == councils[council]
 
 
 def test_a_name_and_code_that_disagree_are_refused(councils):
     with pytest.raises(ValueError, match="past niet bij CBS-code GM0518"):
-        MunicipalityIndex().find("Den Bosch", "GM0518")
+        Context().municipality("Den Bosch", "GM0518")
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_an_excel_date_cell_formatted_as_a_month_stands_for_that_month(number_fo
 def test_an_active_municipality_wins_over_a_dissolved_one_of_the_same_name(db):
     active = make_municipality(name="Sluis", code="GM1714")
     make_municipality(name="Sluis", code="GM0001", dissolved_on=datetime.date(2003, 1, 1))
-    assert MunicipalityIndex().find("sluis") == active
+    assert Context().municipality("sluis", "").named == active
 
 
 # --- importing Dutch Excel files ------------------------------------------------------------
@@ -261,7 +261,9 @@ def refused_preview(coordinator_client, councils, tmp_path):
 
 
 def test_an_unknown_municipality_is_refused_with_its_row(refused_preview):
-    assert row_notes(refused_preview[1])[3] == ['gemeente: "Atlantis" is geen bekende gemeente']
+    assert row_notes(refused_preview[1])[3] == [
+        "gemeente: We kennen geen gemeente “Atlantis”. Kies een gemeente uit de lijst."
+    ]
 
 
 def test_a_bad_date_is_refused_with_its_row(refused_preview):

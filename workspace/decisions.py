@@ -40,8 +40,9 @@ from motions.dates import (
     format_partial,
 )
 from motions.models import FactionVote, ModelMotion, Motion, MotionEvent, Sponsorship
-from municipalities.forms import MunicipalityNameField, municipality_names, resolve_municipality
+from municipalities.forms import MunicipalityNameField, municipality_names
 from municipalities.models import ContactMoment, Faction, Municipality
+from municipalities.resolver import resolve
 
 from . import triage
 from .roles import requires
@@ -378,7 +379,7 @@ def municipality_from_query(request) -> Municipality | None:
     """``?gemeente=``: a slug, name, alias or CBS code; None when it names none."""
     text = request.GET.get("gemeente", "")
     try:
-        return resolve_municipality(text, allow_dissolved=True) if text.strip() else None
+        return resolve(text).named if text.strip() else None
     except ValidationError:
         return None
 
@@ -740,16 +741,10 @@ def part_subject(entry: Entry, labels: Labels) -> str:
     return f"{name}: {value}"
 
 
-@requires()
-def history(request, model: str, pk: int):
-    model_class = history_model(model)
-    records = list(
-        model_class.history.filter(id=pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    if not records:
-        raise Http404
+def record_entries(model_class, pk: int, records: list, url_name: str) -> list[Entry]:
+    """The history of one record, newest first; for a motion with the history of
+    its sponsors, votes and events woven in. Every older version of the record
+    itself can be reverted to."""
     parts = []
     if model_class is Motion:
         for part_model in MOTION_PARTS:
@@ -760,7 +755,7 @@ def history(request, model: str, pk: int):
     for entry in entries[:-1]:  # the newest is the current version
         if entry.record.history_type != "-":
             entry.revert_url = reverse(
-                "workspace:revert", args=[model, pk, entry.record.history_id]
+                "workspace:revert", args=[url_name, pk, entry.record.history_id]
             )
     for part_model in MOTION_PARTS:
         own = [p for p in parts if p.instance_type is part_model]
@@ -768,17 +763,31 @@ def history(request, model: str, pk: int):
             entry.subject = part_subject(entry, labels)
             entries.append(entry)
     entries.sort(key=lambda e: (e.record.history_date, e.record.history_id), reverse=True)
-    current = records[-1]
-    exists = current.history_type != "-"
+    return entries
+
+
+@requires()
+def history(request, model: str, pk: int):
+    model_class = history_model(model)
+    records = list(
+        model_class.history.filter(id=pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    if records:
+        exists = records[-1].history_type != "-"
+        current = records[-1].instance
+    else:  # a record from before its model kept history: "nog geen wijzigingen"
+        current, exists = get_object_or_404(model_class, pk=pk), True
     return render(
         request,
         "workspace/history.html",
         {
             "model_name": model,
             "verbose_name": model_class._meta.verbose_name,
-            "title": str(current.instance),
-            "entries": entries,
-            "object_url": object_url(current.instance) if exists else "",
+            "title": str(current),
+            "entries": record_entries(model_class, pk, records, model) if records else [],
+            "object_url": object_url(current) if exists else "",
             "deleted": not exists,
         },
     )

@@ -44,7 +44,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from motions.dates import DatePrecision, parse_partial
 from motions.models import Motion
 from municipalities.models import ContactMoment, Faction, Municipality
-from municipalities.text import fold, name_slug
+from municipalities.resolver import CBS_CODE, Register, Resolution
+from municipalities.text import fold
 
 from .roles import requires
 
@@ -197,63 +198,6 @@ def comparable(value) -> object:
     return value
 
 
-class MunicipalityIndex:
-    """Every municipality by CBS code and by folded name or alias, loaded in one query."""
-
-    CODE = re.compile(r"(?:gm)?\s*(\d{1,4})")
-
-    def __init__(self):
-        self.by_code: dict[str, Municipality] = {}
-        self.by_name: dict[str, set[Municipality]] = {}
-        self.all = list(Municipality.objects.order_by("name"))
-        for municipality in self.all:
-            self.by_code[municipality.code.upper()] = municipality
-            for name in [municipality.name, *municipality.alias_list]:
-                for key in (fold(name), name_slug(name)):
-                    self.by_name.setdefault(key, set()).add(municipality)
-
-    def named(self, name: str) -> set[Municipality]:
-        """What a name, alias or code in the "gemeente" column may stand for."""
-        if coded := self.coded(name):
-            return {coded}
-        return self.by_name.get(fold(name)) or self.by_name.get(name_slug(name)) or set()
-
-    def coded(self, code: str) -> Municipality | None:
-        if match := self.CODE.fullmatch(fold(code)):
-            return self.by_code.get(f"GM{int(match[1]):04d}")
-        return None
-
-    def find(self, name: str, code: str = "") -> Municipality:
-        """By code (GM0363, 0363 or 363) or by name; raises ValueError with the reason."""
-        name, code = name.strip(), code.strip()
-        if code:
-            found = self.coded(code)
-            if found is None:
-                raise ValueError(_('CBS-code "%(code)s" is onbekend') % {"code": code})
-            if name and found not in self.named(name):
-                raise ValueError(
-                    _('"%(name)s" past niet bij CBS-code %(code)s (%(found)s)')
-                    % {"name": name, "code": found.code, "found": found.name}
-                )
-            return found
-        if not name:
-            raise ValueError(_("vul de gemeente in (naam of CBS-code)"))
-        candidates = self.named(name)
-        active = [m for m in candidates if m.is_active]
-        if len(candidates) == 1 or len(active) == 1:
-            return active[0] if active else next(iter(candidates))
-        if candidates:
-            raise ValueError(
-                _('"%(name)s" kan meerdere gemeenten zijn (%(names)s); gebruik de CBS-code')
-                % {"name": name, "names": ", ".join(sorted(f"{m} {m.code}" for m in candidates))}
-            )
-        near = [m.name for m in self.all if m.is_active and fold(name) in m.search_text][:3]
-        hint = _("; bedoelt u %(names)s?") % {"names": " of ".join(near)} if near else ""
-        raise ValueError(
-            _('"%(name)s" is geen bekende gemeente%(hint)s') % {"name": name, "hint": hint}
-        )
-
-
 # --- the two kinds of sheet -------------------------------------------------------------
 
 
@@ -269,7 +213,7 @@ class Row:
     """One data row while it is read: its cells by column name, and the errors found."""
 
     def __init__(self, number: int, cells: dict[str, Cell]):
-        self.number, self.cells, self.errors = number, cells, []
+        self.number, self.cells, self.errors, self.notes = number, cells, [], []
 
     def has(self, column: str) -> bool:
         return column in self.cells
@@ -332,8 +276,22 @@ class Sheet:
         return [column.name for column in cls.columns]
 
 
-def read_municipality(row: Row, context: "Context") -> Municipality | None:
-    return row.read("gemeente", context.municipality, row.text("cbs_code"))
+def read_municipality(row: Row, context: "Context", *, today: bool) -> Municipality | None:
+    """The council a row is about; with ``today``, a former name leads to the
+    municipality it is part of now, and the row's notes say so."""
+    resolution = row.read("gemeente", context.municipality, row.text("cbs_code"))
+    if resolution is None:
+        return None
+    if not today:
+        return resolution.named
+    try:
+        municipality = resolution.municipality
+    except ValidationError as error:
+        row.errors.append(f"gemeente: {' '.join(error.messages)}")
+        return None
+    if resolution.note:
+        row.notes.append(resolution.note)
+    return municipality
 
 
 def read_partial_date(row: Row, column: str, field: str, values: dict) -> None:
@@ -424,7 +382,7 @@ class MotionSheet(Sheet):
         return (motion.municipality_id, fold(motion.title))
 
     def read(self, row, context):
-        municipality = read_municipality(row, context)
+        municipality = read_municipality(row, context, today=False)
         title = row.text("titel")
         if not title:
             row.errors.append(_("titel: vul de titel van de motie in"))
@@ -517,7 +475,7 @@ class ContactSheet(Sheet):
         )
 
     def read(self, row, context):
-        municipality = read_municipality(row, context)
+        municipality = read_municipality(row, context, today=True)
         values = {
             "municipality": municipality,
             "date": row.read("datum", parse_required_date),
@@ -552,12 +510,31 @@ class Context:
     """What the rows of one file are matched against, each loaded in one query."""
 
     def __init__(self):
-        self.municipalities = MunicipalityIndex()
+        self.register = Register()
         self._factions: dict[int, list[Faction]] | None = None
         self._users: dict[str, object] | None = None
 
-    def municipality(self, value: Cell, code: str) -> Municipality:
-        return self.municipalities.find(as_text(value), code)
+    def municipality(self, value: Cell, code: str) -> Resolution:
+        """By CBS code (GM0363, 0363 or 363) or by name, as everywhere else
+        (``municipalities.resolver``); with both, the code decides and the
+        name must fit it. Raises ValueError with the reason."""
+        name, code = as_text(value).strip(), code.strip()
+        try:
+            if code:
+                if not CBS_CODE.fullmatch(fold(code)):
+                    raise ValueError(_('CBS-code "%(code)s" is onbekend') % {"code": code})
+                found = self.register.resolve(code)
+                if name and self.register.resolve(name).named != found.named:
+                    raise ValidationError(
+                        _('"%(name)s" past niet bij CBS-code %(code)s (%(found)s)')
+                        % {"name": name, "code": found.named.code, "found": found.named.name}
+                    )
+                return found
+            if not name:
+                raise ValueError(_("vul de gemeente in (naam of CBS-code)"))
+            return self.register.resolve(name)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
 
     def faction(self, value: Cell, municipality: Municipality | None, day) -> Faction | None:
         """The faction of a party (abbreviation or name) in this council, in the
@@ -871,10 +848,11 @@ def plan_row(sheet, row, values, existing, used, first_seen) -> PlannedRow:
     except ValidationError as error:
         return PlannedRow(row.number, REFUSED, label, validation_notes(sheet, error))
     if original is None:
-        return PlannedRow(row.number, CREATE, label, instance=instance)
+        return PlannedRow(row.number, CREATE, label, row.notes, instance=instance)
     used.add(original.pk)
     changed = differences(sheet.cells(original), sheet.cells(instance))
-    return PlannedRow(row.number, UPDATE if changed else UNCHANGED, label, changed, instance)
+    action = UPDATE if changed else UNCHANGED
+    return PlannedRow(row.number, action, label, [*row.notes, *changed], instance)
 
 
 def pick(sheet: Sheet, options: list, values: dict):

@@ -16,7 +16,9 @@ def iso_date(value: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Werkt provincies en gemeenten bij uit de CBS-lijst van gemeenten (pad of URL), "
-        "met herindelingen, zoals die op de peildatum geldt. Verwijdert nooit iets."
+        "met de naam en provincie van de peildatum en de begin- en einddata uit de lijst, "
+        "en de opvolgers van opgeheven gemeenten uit het bestand met herindelingen. "
+        "Alles of niets; verwijdert nooit een gemeente."
     )
 
     def add_arguments(self, parser):
@@ -29,10 +31,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", type=iso_date, help="peildatum JJJJ-MM-DD (standaard: vandaag)"
         )
+        parser.add_argument(
+            "--herindelingen",
+            dest="mergers",
+            help="pad of http(s)-URL van herindelingen.csv; standaard REFERENCE_DATA + "
+            "REFERENCE_MERGERS_FILE",
+        )
 
-    def handle(self, *args, source=None, as_of=None, **options):
+    def handle(self, *args, source=None, as_of=None, mergers=None, **options):
         try:
-            summary = import_municipalities(source, as_of=as_of)
+            summary = import_municipalities(source, as_of=as_of, mergers=mergers)
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(str(summary)))
