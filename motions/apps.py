@@ -2,6 +2,26 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _motion_changed(sender, instance, **kwargs) -> None:
+    """A sponsor, vote or event is part of its motion: changing one changes the
+    motion, so that a form opened before it cannot be saved over it unawares."""
+    from kinderpardon.concurrency import touch
+
+    from .models import Motion
+
+    touch(Motion, instance.motion_id)
+
+
 class MotionsConfig(AppConfig):
     name = "motions"
     verbose_name = _("Moties")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import FactionVote, MotionEvent, Sponsorship
+
+        for model in (Sponsorship, FactionVote, MotionEvent):
+            uid = f"motion-part-{model.__name__}"
+            post_save.connect(_motion_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(_motion_changed, sender=model, dispatch_uid=uid)

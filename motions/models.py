@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kinderpardon.concurrency import Versioned
 from municipalities.models import Faction, Municipality, MunicipalityStatus, Party
 
 from .dates import clean_partial, format_partial, partial_date_fields, truncate
@@ -89,7 +90,7 @@ class MotionQuerySet(models.QuerySet):
         return self.select_related("municipality__province")
 
 
-class Motion(models.Model):
+class Motion(Versioned):
     class Level(models.TextChoices):
         MUNICIPAL = "municipal", _("gemeenteraad")
         NATIONAL = "national", _("Tweede Kamer")
@@ -163,7 +164,7 @@ class Motion(models.Model):
 
     objects = MotionQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = [F("decided_on").desc(nulls_last=True), "-pk"]

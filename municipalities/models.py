@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kinderpardon.concurrency import Versioned
 from motions.dates import format_partial
 
 from .text import fold
@@ -140,7 +141,7 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.select_related("province")
 
 
-class Municipality(models.Model):
+class Municipality(Versioned):
     code = models.CharField(
         _("CBS-code"), max_length=6, unique=True, help_text=_("Bijvoorbeeld GM0363.")
     )
@@ -187,7 +188,7 @@ class Municipality(models.Model):
 
     objects = MunicipalityQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -427,7 +428,7 @@ class FactionQuerySet(models.QuerySet):
         )
 
 
-class Faction(models.Model):
+class Faction(Versioned):
     """A party's group in one council for one term (named by its election year)."""
 
     municipality = models.ForeignKey(
@@ -452,7 +453,7 @@ class Faction(models.Model):
 
     objects = FactionQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["municipality__name", "-election_year", "party__name"]
@@ -482,7 +483,7 @@ FOLLOW_UP_BEFORE_CONTACT = _(
 )
 
 
-class ContactMoment(models.Model):
+class ContactMoment(Versioned):
     """One entry of the outreach log. Entirely private."""
 
     class Channel(models.TextChoices):
@@ -527,7 +528,7 @@ class ContactMoment(models.Model):
     )
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-date", "-created_at"]

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from motions.models import Motion
 from municipalities.models import Faction, Municipality, Party, Province, Succession
@@ -77,6 +77,13 @@ def make_motion(**kwargs) -> Motion:
         kwargs.setdefault("decided_on", datetime.date(2025, 4, 1))
         kwargs.setdefault("decided_precision", "month")
     return Motion.objects.create(**kwargs)
+
+
+def opened(instance) -> dict[str, str]:
+    """The hidden fields of a form opened now on ``instance`` as stored: what a
+    browser sends back with an edit (kinderpardon.concurrency)."""
+    version = type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True)
+    return {"version": str(version.get()), "opened_at": timezone.now().isoformat()}
 
 
 def load_campaign_data() -> None:

@@ -90,6 +90,8 @@ def shown_values(response) -> dict[str, str]:
         elif not isinstance(field.field.widget, forms.FileInput):
             data[field.html_name] = "" if value is None else str(value)
 
+    for field in response.context["decision"].form.hidden_fields():
+        add(field)
     for section in response.context["sections"]:
         for field in section.fields:
             add(field)

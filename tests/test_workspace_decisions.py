@@ -15,7 +15,7 @@ from motions.dates import parse_partial as parse_partial_date
 from motions.models import FactionVote, Motion, MotionEvent, Sponsorship
 from municipalities.models import Boundary, Municipality, MunicipalityStatus
 
-from .conftest import make_faction, make_motion, make_municipality, make_party
+from .conftest import make_faction, make_motion, make_municipality, make_party, opened
 
 pytestmark = pytest.mark.django_db
 
@@ -297,7 +297,7 @@ def test_edit_changes_a_vote_and_removes_a_sponsor(volunteer_client, council):
         ),
     )
 
-    response = volunteer_client.post(edit_url(motion), data)
+    response = volunteer_client.post(edit_url(motion), data | opened(motion))
 
     assert response.status_code == 302
     assert list(motion.sponsorships.all()) == [kept]

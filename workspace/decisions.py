@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Count, F, Sum
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kinderpardon.concurrency import VersionedForm, lock, stored_display
 from kinderpardon.uploads import DOCUMENT_KINDS, validate_document
 from motions.dates import (
     DATE_INPUT_HELP,
@@ -97,8 +98,9 @@ def council_seats(municipality: Municipality) -> int | None:
     return None
 
 
-class MotionForm(PartialDatesMixin, forms.ModelForm):
+class MotionForm(PartialDatesMixin, VersionedForm):
     partial_dates = ("submitted", "decided")
+    parts = ((Sponsorship, "motion"), (FactionVote, "motion"), (MotionEvent, "motion"))
     wide_fields = {"municipality", "title", "summary", "text", "source_url", "document"}
     municipality = MunicipalityNameField(
         allow_dissolved=True, label=gettext_lazy("Gemeente"), required=False
@@ -284,6 +286,46 @@ def inline(model, form, formset=BaseInlineFormSet, extra: int = 1):
     )
 
 
+FORMSET_PARTS = {"indieners": Sponsorship, "stemmen": FactionVote, "tijdlijn": MotionEvent}
+
+
+def keep_rows_of_gone_parts(data: QueryDict, motion: Motion) -> QueryDict:
+    """A sponsor, vote or event deleted since the form was opened still has its
+    row in what the user sent; that row becomes a new one, so that what was
+    typed in it is kept (and shown) instead of refused."""
+    for prefix, model in FORMSET_PARTS.items():
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS") or 0)
+        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+        ids = [data.get(f"{prefix}-{i}-id", "") for i in range(initial)]
+        existing = {
+            str(pk)
+            for pk in model.objects.filter(
+                motion=motion, pk__in=[i for i in ids if i.isdigit()]
+            ).values_list("pk", flat=True)
+        }
+        gone = [i for i, pk in enumerate(ids) if pk not in existing]
+        if not gone or total > 1000 or initial > total:
+            continue
+        rows = {
+            i: {
+                key.removeprefix(f"{prefix}-{i}-"): data.getlist(key)
+                for key in data
+                if key.startswith(f"{prefix}-{i}-")
+            }
+            for i in range(total)
+        }
+        data = data.copy()
+        for key in [key for i in rows for key in data if key.startswith(f"{prefix}-{i}-")]:
+            del data[key]
+        order = [i for i in range(initial) if i not in gone] + gone + list(range(initial, total))
+        for new, old in enumerate(order):
+            for name, values in rows[old].items():
+                gone_id = old in gone and name == "id"
+                data.setlist(f"{prefix}-{new}-{name}", [""] if gone_id else values)
+        data[f"{prefix}-INITIAL_FORMS"] = str(initial - len(gone))
+    return data
+
+
 @dataclass
 class Section:
     """One fieldset of the decision page: form fields or a formset."""
@@ -309,6 +351,8 @@ class DecisionForms:
             # another field of the form is wrong.
             self.form.is_valid()
             municipality = self.form.cleaned_data.get("municipality", municipality)
+            if not creating:
+                data = keep_rows_of_gone_parts(data, motion)
         self.municipality = municipality
         factions = council_factions(municipality)
         latest_term = [f for f in factions if f.election_year == factions[0].election_year]
@@ -327,10 +371,18 @@ class DecisionForms:
         self.has_factions = bool(factions)
 
     def is_valid(self) -> bool:
-        return all([self.form.is_valid(), *(f.is_valid() for f in self.formsets)])
+        valid = all([self.form.is_valid(), *(f.is_valid() for f in self.formsets)])
+        if self.form.is_stale:
+            # Beside each row the user changed, what is stored in it now.
+            for form in (form for formset in self.formsets for form in formset.initial_forms):
+                for name in form.changed_data:
+                    if name not in form.errors:
+                        shown = stored_display(form[name])
+                        form.add_error(name, _("Nu opgeslagen: %(value)s") % {"value": shown})
+        return valid
 
-    @transaction.atomic
     def save(self) -> Motion:
+        """Call inside the transaction that locked the motion (``decision_page``)."""
         motion = self.form.save()
         for formset in self.formsets:
             formset.instance = motion
@@ -419,34 +471,43 @@ def edit(request, pk: int | None = None):
 
 
 def decision_page(request, motion: Motion, municipality: Municipality | None, report=None):
-    if report is not None and request.method != "POST":
-        triage.prefill(motion, report)
-    decision = DecisionForms(request, motion, municipality)
-    accept = triage.AcceptForm(request.POST or None, report=report) if report else None
-    if request.method == "POST":
-        if decision.is_valid() and (accept is None or accept.is_valid()):
-            creating = motion.pk is None
-            try:
-                with transaction.atomic():
+    if request.method != "POST":
+        if report is not None:
+            triage.prefill(motion, report)
+        decision = DecisionForms(request, motion, municipality)
+        accept = triage.AcceptForm(report=report) if report else None
+    else:
+        creating = motion.pk is None
+        try:
+            with transaction.atomic():  # the motion stays locked until its parts are saved
+                if not creating:
+                    motion = lock(Motion.objects.select_related("municipality"), motion.pk)
+                decision = DecisionForms(request, motion, municipality)
+                accept = triage.AcceptForm(request.POST, report=report) if report else None
+                saved = decision.is_valid() and (accept is None or accept.is_valid())
+                if saved:
                     motion = decision.save()
                     if report is not None:
                         triage.accept(report, motion, request.user)
-            except triage.AlreadyHandled:
-                report.refresh_from_db(fields=["outcome"])
-                return triage.already_handled(request, report)
-            messages.success(
-                request,
-                (
-                    _("Motie '%(title)s' vastgelegd.")
-                    if creating
-                    else _("Motie '%(title)s' opgeslagen.")
-                )
-                % {"title": motion.title},
+        except triage.AlreadyHandled:
+            report.refresh_from_db(fields=["outcome"])
+            return triage.already_handled(request, report)
+        if saved:
+            message = (
+                _("Motie '%(title)s' vastgelegd.")
+                if creating
+                else _("Motie '%(title)s' opgeslagen.")
             )
+            messages.success(request, message % {"title": motion.title})
             if accept is not None:
                 triage.accepted(request, report, accept)
             return redirect("workspace:motion_edit", pk=motion.pk)
-        messages.error(request, _("Er is niets opgeslagen. Verbeter wat hieronder rood staat."))
+        if not decision.form.is_stale:
+            messages.error(request, _("Er is niets opgeslagen. Verbeter wat hieronder rood staat."))
+    return render_decision(request, motion, decision, accept, report)
+
+
+def render_decision(request, motion: Motion, decision: DecisionForms, accept, report):
     sections = decision.sections()
     if accept is not None:
         fields = [accept[name] for name in accept.fields]
