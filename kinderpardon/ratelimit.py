@@ -2,11 +2,12 @@
 
 Counting in the cache (Redis in production) keeps the limit right across
 several processes; ``cache.add`` + ``cache.incr`` are atomic there. Values are
-counted folded (see ``fold``), so ``Anna``, ``anna`` and ``ａｎｎａ`` share one
-count. Each count remembers when its window ends, so a refusal can say how
+counted folded (see ``fold``), so ``Anna``, ``anna`` and a full-width ``anna``
+share one count. Each count remembers when its window ends, so a refusal can say how
 long to wait.
 """
 
+import contextlib
 import hashlib
 import ipaddress
 import math
@@ -19,7 +20,7 @@ from django.core.cache import cache
 
 def fold(value: str) -> str:
     """``value`` as a person means it: trimmed, NFKC-normalised and case-folded.
-    Django matches usernames after NFKC, so full-width ``ａｎｎａ`` logs in as
+    Django matches usernames after NFKC, so a full-width ``anna`` logs in as
     ``anna``; folding the case as well is stricter than the lookup, never looser."""
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold()).strip()
 
@@ -46,10 +47,8 @@ def give_back(scope: str, value: str) -> None:
     """Undo one ``hit``: for an event that was counted first and then turned
     out not to count (counting first is what keeps parallel requests inside
     the limit)."""
-    try:
+    with contextlib.suppress(ValueError):  # its window has ended meanwhile
         cache.decr(cache_key(scope, value))
-    except ValueError:  # its window has ended meanwhile
-        pass
 
 
 def count(scope: str, value: str) -> int:

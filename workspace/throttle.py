@@ -2,7 +2,7 @@
 login and the password reset.
 
 Failed logins are counted, in the shared cache, per account (the typed name,
-folded: ``ａｎｎａ``, ``Anna`` and ``anna`` are one account) and per address:
+folded: ``Anna``, ``anna`` and a full-width ``anna`` are one account) and per address:
 
 - per account and address: ``LOGIN_FAILURE_LIMIT`` in ``LOGIN_FAILURE_WINDOW``,
   then that address waits for that account;
@@ -129,9 +129,11 @@ class LoginAttempt:
     def start(self) -> str | None:
         """Count this try; when it is one too many, take the count back and
         return why it is refused."""
-        self.counts = [ratelimit.hit(lim.scope, lim.value, window=lim.window) for lim in self.limits]
-        over = [lim for lim, n in zip(self.limits, self.counts, strict=True) if n > lim.limit]
-        over = [lim for lim in over if lim.applies]
+        self.counts = [
+            ratelimit.hit(lim.scope, lim.value, window=lim.window) for lim in self.limits
+        ]
+        counted = zip(self.limits, self.counts, strict=True)
+        over = [lim for lim, n in counted if lim.applies and n > lim.limit]
         if not over:
             return None
         self.not_a_guess()

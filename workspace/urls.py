@@ -47,9 +47,7 @@ urlpatterns = [
     path("gebruikers/", accounts.user_list, name="users"),
     path("gebruikers/nieuw/", accounts.user_create, name="user_create"),
     path("gebruikers/<int:pk>/", accounts.user_edit, name="user_edit"),
-    path(
-        "gebruikers/<int:pk>/blokkade-opheffen/", accounts.user_unblock, name="user_unblock"
-    ),
+    path("gebruikers/<int:pk>/blokkade-opheffen/", accounts.user_unblock, name="user_unblock"),
     # outreach log
     path("contacten/", views.contact_list, name="contacts"),
     path("gemeenten/<slug:slug>/", views.municipality_log, name="municipality"),
