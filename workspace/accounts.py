@@ -32,7 +32,7 @@ class ThrottledLogin:
     """For Django's login forms (the workspace's and the admin's): every
     password check passes the one throttle first (``workspace/throttle.py``)."""
 
-    def clean(self):
+    def clean(self) -> dict:
         username = self.cleaned_data.get("username")
         if not (username and self.cleaned_data.get("password")):
             return super().clean()  # nothing is checked; the fields say what is missing

@@ -2,7 +2,8 @@
 login and the password reset.
 
 Failed logins are counted, in the shared cache, per account (the typed name,
-folded: ``Anna``, ``anna`` and a full-width ``anna`` are one account) and per address:
+folded: ``Anna``, ``anna`` and a full-width ``anna`` are one account) and per
+address:
 
 - per account and address: ``LOGIN_FAILURE_LIMIT`` in ``LOGIN_FAILURE_WINDOW``,
   then that address waits for that account;
