@@ -355,7 +355,8 @@ def test_choosing_a_new_password_lifts_a_login_block(anna, settings):
 
 def test_the_admin_login_links_to_the_password_reset(client):
     response = client.get(reverse("admin:login"))
-    assert 'href="/admin/wachtwoord-vergeten/"' in response.content.decode()
+    link = '<a href="/admin/wachtwoord-vergeten/">Wachtwoord of gebruikersnaam vergeten?</a>'
+    assert link in response.content.decode()
 
     followed = client.get("/admin/wachtwoord-vergeten/", follow=True)
     assert followed.redirect_chain[-1][0] == reverse("workspace:password_reset")
