@@ -60,7 +60,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "workspace.apps.AdminConfig",  # Django's admin, its login throttled like the workspace's
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -130,17 +130,39 @@ REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Django's default of 300 entries would evict login counters under a
+        # modest burst of tries.
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
 }
-# Behind a load balancer the visitor's address is the last X-Forwarded-For entry.
+# Behind our load balancer the visitor's address is the last X-Forwarded-For
+# entry, the one the balancer appends; earlier entries come from the client.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:dashboard"
 LOGOUT_REDIRECT_URL = "home"
-# Failed logins allowed per username and per address within LOGIN_FAILURE_WINDOW seconds.
+# Every login (workspace and admin) and the password reset go through one
+# throttle (workspace/throttle.py), counted in the shared cache. Failed logins
+# allowed within LOGIN_FAILURE_WINDOW seconds: LOGIN_FAILURE_LIMIT for one
+# account from one address (then that address waits), LOGIN_ADDRESS_FAILURE_LIMIT
+# from one address over all accounts. LOGIN_ACCOUNT_FAILURE_LIMIT for one account
+# from all addresses together within LOGIN_ACCOUNT_FAILURE_WINDOW; the last two
+# do not apply where the account logged in within LOGIN_TRUSTED_DAYS.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 30)
+LOGIN_ACCOUNT_FAILURE_WINDOW = env_int("LOGIN_ACCOUNT_FAILURE_WINDOW", 60 * 60)
+LOGIN_TRUSTED_DAYS = env_int("LOGIN_TRUSTED_DAYS", 30)
+# Password reset mails: at most PASSWORD_RESET_LIMIT per e-mail address and
+# PASSWORD_RESET_ADDRESS_LIMIT requests per sender's address within
+# PASSWORD_RESET_WINDOW seconds.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_WINDOW = env_int("PASSWORD_RESET_WINDOW", 60 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

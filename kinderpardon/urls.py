@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -13,6 +14,13 @@ admin.site.index_title = "Beheer"
 # and the admin are Dutch only.
 urlpatterns = [
     path("werk/", include("workspace.urls")),
+    # The admin's login page links here ("forgotten your password?"); the
+    # workspace's reset serves both.
+    path(
+        "admin/wachtwoord-vergeten/",
+        RedirectView.as_view(pattern_name="workspace:password_reset"),
+        name="admin_password_reset",
+    ),
     path("admin/", admin.site.urls),
     *i18n_patterns(
         path("", views.home, name="home"),

@@ -85,6 +85,8 @@ def routes(world) -> list[tuple[str, str, list, dict[str, int | set]]]:
         ("POST", "user_create", [], {**refused_to_volunteers}),
         ("GET", "user_edit", [world["user"].pk], for_coordinators),
         ("POST", "user_edit", [world["user"].pk], {**refused_to_volunteers}),
+        ("GET", "user_unblock", [world["user"].pk], coordinator_post_only),
+        ("POST", "user_unblock", [world["user"].pk], {**refused_to_volunteers, COORDINATOR: OK}),
         ("GET", "contacts", [], for_volunteers),
         ("GET", "municipality", [world["municipality"].slug], for_volunteers),
         (

@@ -52,7 +52,7 @@ def test_too_many_failures_block_even_the_right_password(client, volunteer, sett
 
 
 def test_failures_from_one_address_block_other_usernames(client, volunteer, settings):
-    for n in range(settings.LOGIN_FAILURE_LIMIT):
+    for n in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         login(client, f"iemand-{n}", "fout")
     assert login(client, "vrijwilliger", PASSWORD).status_code == 429
 

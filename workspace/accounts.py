@@ -1,69 +1,122 @@
-"""Logging in (with failed attempts throttled), password reset, and the
-coordinators' management of volunteer accounts."""
+"""Logging in to the workspace and the admin (throttled), password reset
+(throttled), and the coordinators' management of volunteer accounts."""
 
 from django import forms
-from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from kinderpardon import ratelimit
 
+from . import throttle
 from .roles import COORDINATOR, VOLUNTEER, requires
 
 User = get_user_model()
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login, refusing further attempts after too many failures for
-    one username or from one address (counted in the shared cache)."""
+THROTTLED = "throttled"
 
+
+class ThrottledLogin:
+    """For Django's login forms (the workspace's and the admin's): every
+    password check passes the one throttle first (``workspace/throttle.py``)."""
+
+    def clean(self) -> dict:
+        username = self.cleaned_data.get("username")
+        if not (username and self.cleaned_data.get("password")):
+            return super().clean()  # nothing is checked; the fields say what is missing
+        attempt = throttle.LoginAttempt(username, ratelimit.client_network(self.request))
+        refusal = attempt.start()
+        if refusal:
+            raise ValidationError(refusal, code=THROTTLED)
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if self.user_cache is None:
+                attempt.failed()
+            else:
+                attempt.not_a_guess()  # the right password for an account that may not log in here
+            raise
+        attempt.succeeded()
+        return cleaned
+
+
+class LoginForm(ThrottledLogin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    pass
+
+
+def refused(response: HttpResponse) -> HttpResponse:
+    """A login page that shows a throttle's refusal answers 429 Too Many Requests."""
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    if form is not None and form.has_error(NON_FIELD_ERRORS, THROTTLED):
+        response.status_code = 429
+    return response
+
+
+class LoginView(auth_views.LoginView):
     template_name = "workspace/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def _keys(self) -> list[tuple[str, str]]:
-        username = self.request.POST.get("username", "")
-        return [("login-user", username), ("login-ip", ratelimit.client_ip(self.request))]
-
-    def _blocked(self) -> bool:
-        return any(
-            ratelimit.count(scope, value) >= settings.LOGIN_FAILURE_LIMIT
-            for scope, value in self._keys()
-        )
-
-    def post(self, request, *args, **kwargs):
-        if self._blocked():
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _(
-                    "Te veel mislukte pogingen om in te loggen. "
-                    "Wacht een kwartier en probeer het dan opnieuw, of herstel uw wachtwoord."
-                ),
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        for scope, value in self._keys():
-            ratelimit.hit(scope, value, window=settings.LOGIN_FAILURE_WINDOW)
-        return super().form_invalid(form)
+        return refused(super().form_invalid(form))
+
+
+class AdminSite(admin.AdminSite):
+    """The admin, logging in through the same throttle as the workspace
+    (installed by ``workspace.apps.AdminConfig``)."""
+
+    login_form = AdminLoginForm
+
+    def login(self, request, extra_context=None):
+        return refused(super().login(request, extra_context))
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, sending at most ``PASSWORD_RESET_LIMIT`` mails
+    per e-mail address (and ``PASSWORD_RESET_ADDRESS_LIMIT`` per sender) in
+    ``PASSWORD_RESET_WINDOW``."""
+
     template_name = "workspace/password_reset.html"
     email_template_name = "workspace/password_reset_email.txt"
     subject_template_name = "workspace/password_reset_subject.txt"
     success_url = reverse_lazy("workspace:password_reset_done")
+
+    def form_valid(self, form):
+        refusal = throttle.password_reset_refusal(
+            form.cleaned_data["email"], ratelimit.client_network(self.request)
+        )
+        if refusal:
+            form.add_error(None, refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password through the mailed link also lifts a login
+    block on the account: the block's message points here."""
+
+    template_name = "workspace/password_reset_confirm.html"
+    success_url = reverse_lazy("workspace:password_reset_complete")
+
+    def form_valid(self, form):
+        throttle.lift(form.user.get_username())
+        return super().form_valid(form)
 
 
 ROLE_CHOICES = [(VOLUNTEER, _("vrijwilliger")), (COORDINATOR, _("coördinator"))]
@@ -106,10 +159,27 @@ class UserEditForm(RoleMixin, forms.ModelForm):
 
 @requires("auth.view_user")
 def user_list(request):
-    users = User.objects.order_by("username").prefetch_related(
-        Prefetch("groups", queryset=Group.objects.only("name"))
+    users = list(
+        User.objects.order_by("username").prefetch_related(
+            Prefetch("groups", queryset=Group.objects.only("name"))
+        )
     )
-    return render(request, "workspace/users.html", {"users": users})
+    blocked = throttle.blocked_until([user.get_username() for user in users])
+    rows = [(user, blocked.get(user.get_username())) for user in users]
+    return render(request, "workspace/users.html", {"rows": rows})
+
+
+@requires("auth.change_user")
+@require_POST
+def user_unblock(request, pk: int):
+    """Lift a login block, for a colleague who cannot wait for it to end."""
+    account = get_object_or_404(User, pk=pk)
+    throttle.lift(account.get_username())
+    messages.success(
+        request,
+        _("De blokkade is opgeheven: %(name)s kan weer inloggen.") % {"name": account},
+    )
+    return redirect("workspace:users")
 
 
 @requires("auth.add_user")

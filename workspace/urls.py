@@ -34,10 +34,7 @@ urlpatterns = [
     ),
     path(
         "wachtwoord-herstellen/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="workspace/password_reset_confirm.html",
-            success_url=reverse_lazy("workspace:password_reset_complete"),
-        ),
+        accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -50,6 +47,7 @@ urlpatterns = [
     path("gebruikers/", accounts.user_list, name="users"),
     path("gebruikers/nieuw/", accounts.user_create, name="user_create"),
     path("gebruikers/<int:pk>/", accounts.user_edit, name="user_edit"),
+    path("gebruikers/<int:pk>/blokkade-opheffen/", accounts.user_unblock, name="user_unblock"),
     # outreach log
     path("contacten/", views.contact_list, name="contacts"),
     path("gemeenten/<slug:slug>/", views.municipality_log, name="municipality"),
