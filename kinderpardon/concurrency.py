@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 SHOWN_VALUE = 80  # characters of a stored value shown beside the user's input
+VERSION_FIELDS = ("opened_version", "opened_at")  # the hidden fields of a VersionedForm
 
 
 class Versioned(models.Model):
@@ -120,22 +121,23 @@ class VersionedForm(forms.ModelForm):
     ``parts`` names the records that belong to the whole ((model, foreign key
     name) pairs), so that the message also lists what changed in them."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Named apart from the model's ``version``, which no form may set.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
     parts: tuple[tuple[type, str], ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.changes: list[str] = []
-        self.initial["version"] = self.instance.version
+        self.initial["opened_version"] = self.instance.version
         self.initial["opened_at"] = timezone.now()
         if self.instance.pk:
-            self.fields["version"].required = True
+            self.fields["opened_version"].required = True
             self.fields["opened_at"].required = True
 
     def clean(self):
         cleaned_data = super().clean()
-        version, opened_at = cleaned_data.get("version"), cleaned_data.get("opened_at")
+        version, opened_at = cleaned_data.get("opened_version"), cleaned_data.get("opened_at")
         if self.instance.pk and version is not None and version != self.instance.version:
             self.refuse_stale(opened_at)
         return cleaned_data
@@ -159,13 +161,13 @@ class VersionedForm(forms.ModelForm):
             ),
         )
         for name in self.changed_data:
-            if name in ("version", "opened_at") or name in self.errors:
+            if name in VERSION_FIELDS or name in self.errors:
                 continue
             self.add_error(
                 name, _("Nu opgeslagen: %(value)s") % {"value": stored_display(self[name])}
             )
         self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = self.instance.version
+        self.data[self.add_prefix("opened_version")] = self.instance.version
         self.data[self.add_prefix("opened_at")] = timezone.now().isoformat()
 
     @property

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kinderpardon.concurrency import VersionedForm
 from municipalities.admin import FormDefaults, HistoryAdmin
 
 from .models import (
@@ -96,8 +97,15 @@ class MotionEventInline(FormDefaults, admin.TabularInline):
     extra = 0
 
 
+class MotionAdminForm(VersionedForm):
+    """A change to a sponsor, vote or event is a change to the motion."""
+
+    parts = ((Sponsorship, "motion"), (FactionVote, "motion"), (MotionEvent, "motion"))
+
+
 @admin.register(Motion)
 class MotionAdmin(HistoryAdmin):
+    form = MotionAdminForm
     list_display = ["title", "level", "municipality", "status", "decided", "kind"]
     list_filter = ["level", "status", "kind", "municipality__province", DecidedYearFilter]
     search_fields = [

@@ -3,6 +3,7 @@ outreach log here. Private pages, so private fields (griffie e-mail, chairs'
 contacts) are editable; lists never load a boundary's geometry."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from kinderpardon.concurrency import VERSION_FIELDS, Versioned, VersionedForm
 from kinderpardon.uploads import validate_document
 
 from .models import (
@@ -52,10 +54,33 @@ class FormDefaults:
 
 class HistoryAdmin(FormDefaults, SimpleHistoryAdmin):
     """Admin with the change history; reverting to an old version is for
-    coordinators only (``motions.revert_history``), as in the workspace."""
+    coordinators only (``motions.revert_history``), as in the workspace.
+
+    A record volunteers edit (``Versioned``) gets a ``VersionedForm``: a save
+    over a colleague's newer save is refused, as in the workspace, with the
+    record locked from reading it to saving it."""
 
     def revert_disabled(self, request, obj=None) -> bool:
         return not request.user.has_perm("motions.revert_history")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets and issubclass(self.form, VersionedForm):
+            (name, options), *rest = fieldsets
+            hidden = [f for f in VERSION_FIELDS if f not in options["fields"]]
+            fieldsets = [(name, {**options, "fields": [*options["fields"], *hidden]}), *rest]
+        return fieldsets
+
+    def get_object(self, request, object_id, from_field=None):
+        """On a save, the record as stored now, locked until the save is done
+        (the admin saves inside a transaction)."""
+        if request.method != "POST" or not issubclass(self.model, Versioned) or from_field:
+            return super().get_object(request, object_id, from_field)
+        queryset = self.get_queryset(request).select_for_update(of=("self",))
+        try:
+            return queryset.get(pk=self.model._meta.pk.to_python(object_id))
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -144,6 +169,7 @@ class SuccessionInline(FormDefaults, admin.TabularInline):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(HistoryAdmin):
+    form = VersionedForm
     list_display = ["name", "code", "province", "status_display", "dissolved_on", "successor_names"]
     list_filter = ["province", ActiveFilter, StatusFilter]
     search_fields = ["name", "code", "aliases", "search_text"]
@@ -223,6 +249,7 @@ class PartyAdmin(FormDefaults, admin.ModelAdmin):
 
 @admin.register(Faction)
 class FactionAdmin(HistoryAdmin):
+    form = VersionedForm
     list_display = ["municipality", "party", "election_year", "seats"]
     list_filter = ["election_year", "party", "municipality__province"]
     search_fields = [
@@ -241,6 +268,7 @@ class FactionAdmin(HistoryAdmin):
 
 @admin.register(ContactMoment)
 class ContactMomentAdmin(HistoryAdmin):
+    form = VersionedForm
     list_display = [
         "date",
         "municipality",
@@ -279,7 +307,12 @@ class ContactMomentAdmin(HistoryAdmin):
 
     @admin.action(description=_("Markeer opvolging als gedaan"))
     def mark_followed_up(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.filter(follow_up_done=False).update(follow_up_done=True)
+        """One save each, so that each is in the history and raises its version."""
+        count = 0
+        for contact in queryset.filter(follow_up_done=False):
+            contact.follow_up_done = True
+            contact.save(update_fields=["follow_up_done"])
+            count += 1
         self.message_user(
             request,
             ngettext(

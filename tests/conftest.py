@@ -83,7 +83,7 @@ def opened(instance) -> dict[str, str]:
     """The hidden fields of a form opened now on ``instance`` as stored: what a
     browser sends back with an edit (kinderpardon.concurrency)."""
     version = type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True)
-    return {"version": str(version.get()), "opened_at": timezone.now().isoformat()}
+    return {"opened_version": str(version.get()), "opened_at": timezone.now().isoformat()}
 
 
 def load_campaign_data() -> None:

@@ -212,6 +212,14 @@ class VoteForm(FactionRowForm):
         model = FactionVote
         fields = ["faction", "vote"]
 
+    def has_changed(self) -> bool:
+        """A new row without a vote is left out, whichever faction it names: the
+        rows come prefilled with the council's factions, and a vote nobody knows
+        stays empty."""
+        if self.instance.pk is None and not self.data.get(self.add_prefix("vote")):
+            return False
+        return super().has_changed()
+
 
 class EventForm(PartialDatesMixin, forms.ModelForm):
     partial_dates = ("happened",)
