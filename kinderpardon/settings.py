@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "kinderpardon.history.ChangesetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kinderpardon.middleware.ContentSecurityPolicyMiddleware",
 ]

@@ -106,6 +106,12 @@ class MotionAdminForm(VersionedForm):
 @admin.register(Motion)
 class MotionAdmin(HistoryAdmin):
     form = MotionAdminForm
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        # The workspace reverts a motion with its sponsors, votes and events
+        # (workspace.decisions.revert_motion); the admin would revert only its fields.
+        return True
+
     list_display = ["title", "level", "municipality", "status", "decided", "kind"]
     list_filter = ["level", "status", "kind", "municipality__province", DecidedYearFilter]
     search_fields = [

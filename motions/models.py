@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kinderpardon.concurrency import Versioned
+from kinderpardon.history import ChangesetRecord
 from municipalities.models import Faction, Municipality, MunicipalityStatus, Party
 
 from .dates import clean_partial, format_partial, partial_date_fields, truncate
@@ -164,7 +165,7 @@ class Motion(Versioned):
 
     objects = MotionQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], bases=[ChangesetRecord])
 
     class Meta:
         ordering = [F("decided_on").desc(nulls_last=True), "-pk"]
@@ -313,7 +314,7 @@ class Sponsorship(models.Model):
     )
     role = models.CharField(_("rol"), max_length=10, choices=Role, default=Role.SUBMITTER)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["motion", "role", "pk"]
@@ -355,7 +356,7 @@ class FactionVote(models.Model):
     )
     vote = models.CharField(_("stem"), max_length=10, choices=Vote)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["motion", "faction__party__name"]
@@ -391,7 +392,7 @@ class MotionEvent(models.Model):
     note = models.TextField(_("toelichting"), blank=True)
     source_url = models.URLField(_("bron"), max_length=500, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["motion", F("happened_on").asc(nulls_last=True), "pk"]
@@ -433,7 +434,7 @@ class ModelMotion(models.Model):
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["slug", "-version"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kinderpardon.concurrency import Versioned
+from kinderpardon.history import ChangesetRecord
 from motions.dates import format_partial
 
 from .text import fold
@@ -188,7 +189,7 @@ class Municipality(Versioned):
 
     objects = MunicipalityQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["name"]
@@ -282,7 +283,7 @@ class Succession(models.Model):
         _("bron"), max_length=1000, help_text=_("Waar deze opvolging is nagegaan.")
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["predecessor", "position", "pk"]
@@ -453,7 +454,7 @@ class Faction(Versioned):
 
     objects = FactionQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["municipality__name", "-election_year", "party__name"]
@@ -528,7 +529,7 @@ class ContactMoment(Versioned):
     )
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["-date", "-created_at"]

@@ -29,6 +29,8 @@ from django.utils import timezone
 from pyproj import Transformer
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kinderpardon.history import changeset
+
 from .maps import data_changed
 from .models import Boundary, Municipality, Province, Succession, succession_problem
 from .text import fold, name_slug
@@ -426,7 +428,7 @@ def import_municipalities(
     plan = plan_register(parse_register(read_source(source), source), as_of)
     merger_rows = parse_mergers(read_source(mergers), mergers)
     summary = RegisterSummary(as_of=as_of)
-    with transaction.atomic():
+    with transaction.atomic(), changeset():
         provinces = _sync_provinces(plan, summary)
         reason = f"Import gemeentelijke indeling (peildatum {as_of:%Y-%m-%d})"
         municipalities = _sync_municipalities(plan, provinces, summary, reason)

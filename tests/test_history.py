@@ -23,6 +23,10 @@ def revert_url(model: str, record) -> str:
     return reverse("workspace:revert", args=[model, record.id, record.history_id])
 
 
+def edit_url(motion) -> str:
+    return reverse("workspace:motion_edit", args=[motion.pk])
+
+
 @pytest.fixture
 def motion():
     """A submitted motion of a council with two factions, logged by a script."""
@@ -174,6 +178,131 @@ def test_revert_is_post_only(coordinator_client, motion):
     assert response.status_code == 405
 
 
+# --- reverting a whole decision ------------------------------------------------
+
+
+@pytest.fixture
+def logged(volunteer_client):
+    """A decision logged in one go: adopted, two sponsors, two votes, an event."""
+    municipality = make_municipality(name="Zwolle")
+    green, christian = (
+        make_faction(municipality=municipality, party=make_party(abbreviation=abbr), seats=seats)
+        for abbr, seats in (("GL", 10), ("CU", 8))
+    )
+    data = decision(
+        municipality,
+        status="adopted",
+        decided_on="4-2025",
+        sponsors=[
+            {"faction": green.pk, "role": "submitter"},
+            {"faction": christian.pk, "role": "co_signer"},
+        ],
+        votes=[{"faction": green.pk, "vote": "for"}, {"faction": christian.pk, "vote": "for"}],
+        events=[{"kind": "voted", "happened_on": "4-2025"}],
+    )
+    volunteer_client.post(reverse("workspace:motion_create"), data)
+    return Motion.objects.get(), green, christian
+
+
+def public_state(client, motion) -> tuple:
+    """What the public sees of a decision."""
+    content = client.get(motion.get_absolute_url()).content.decode()
+    motion = Motion.objects.get(pk=motion.pk)
+    return (
+        motion.status,
+        sorted((s.faction.party.abbreviation, s.role) for s in motion.sponsorships.all()),
+        sorted((v.faction.party.abbreviation, v.vote) for v in motion.faction_votes.all()),
+        sorted(e.kind for e in motion.events.all()),
+        "aangenomen" in content,
+    )
+
+
+def change_everything(client, motion, green, christian):
+    """Rejected instead, one sponsor removed, a vote changed, an event added."""
+    sponsor = motion.sponsorships.get(faction=christian)
+    vote = motion.faction_votes.get(faction=green)
+    event = motion.events.get()
+    data = decision(motion.municipality, title=motion.title, status="rejected", decided_on="4-2025")
+    data |= rows(
+        "indieners",
+        [{"id": sponsor.pk, "motion": motion.pk, "faction": christian.pk, "role": "co_signer"}]
+        + [
+            {"id": s.pk, "motion": motion.pk, "faction": s.faction_id, "role": s.role}
+            | {"DELETE": "on"}
+            for s in motion.sponsorships.exclude(pk=sponsor.pk)
+        ],
+        initial=2,
+    )
+    data |= rows(
+        "stemmen",
+        [
+            {"id": vote.pk, "motion": motion.pk, "faction": green.pk, "vote": "against"},
+            {
+                "id": motion.faction_votes.get(faction=christian).pk,
+                "motion": motion.pk,
+                "faction": christian.pk,
+                "vote": "for",
+            },
+        ],
+        initial=2,
+    )
+    data |= rows(
+        "tijdlijn",
+        [
+            {"id": event.pk, "motion": motion.pk, "kind": "voted", "happened_on": "4-2025"},
+            {"kind": "answer_received", "happened_on": "5-2025"},
+        ],
+        initial=1,
+    )
+    response = client.post(edit_url(motion), data | opened(motion))
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_revert_puts_back_the_decision_with_its_sponsors_votes_and_events(
+    volunteer_client, coordinator_client, client, logged
+):
+    motion, green, christian = logged
+    before = public_state(client, motion)
+    change_everything(volunteer_client, motion, green, christian)
+    assert public_state(client, motion) != before
+
+    response = coordinator_client.post(revert_url("motion", motion.history.earliest()))
+
+    assert response.status_code == 302
+    assert public_state(client, motion) == before
+    assert motion.history.latest().history_change_reason.startswith("Teruggezet naar versie")
+
+
+def test_a_revert_can_itself_be_reverted(volunteer_client, coordinator_client, client, logged):
+    motion, green, christian = logged
+    change_everything(volunteer_client, motion, green, christian)
+    changed = public_state(client, motion)
+    after_the_change = motion.history.latest()
+    coordinator_client.post(revert_url("motion", motion.history.earliest()))
+
+    coordinator_client.post(revert_url("motion", after_the_change))
+
+    assert public_state(client, motion) == changed
+
+
+def test_a_revert_that_cannot_be_done_whole_changes_nothing(
+    volunteer_client, coordinator_client, client, logged
+):
+    motion, green, christian = logged
+    change_everything(volunteer_client, motion, green, christian)
+    changed = public_state(client, motion)
+    # The sponsor removed by the change named a faction that no longer exists.
+    sponsor = Sponsorship.history.filter(history_type="-").get()
+    Faction.objects.filter(pk=sponsor.faction_id).update(election_year=2018)
+    Faction.objects.get(pk=sponsor.faction_id).votes.all().delete()
+    Faction.objects.filter(pk=sponsor.faction_id).delete()
+
+    response = coordinator_client.post(revert_url("motion", motion.history.earliest()), follow=True)
+
+    assert "Niet teruggezet" in response.content.decode()
+    assert public_state(client, motion)[:2] == changed[:2]
+
+
 # --- delete and restore -------------------------------------------------------
 
 
@@ -225,11 +354,14 @@ def test_restore_brings_back_the_motion_with_its_sponsors_votes_and_events(
 
 def test_sponsor_removed_before_the_deletion_stays_removed(coordinator_client, decided):
     removed = decided.sponsorships.first()
-    removed.delete()
-    # The removal was an edit some minutes before the motion was deleted.
-    Sponsorship.history.filter(id=removed.pk, history_type="-").update(
-        history_date=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    # An edit a moment before the motion was deleted: another change, however close.
+    sponsors = [{"id": removed.pk, "motion": decided.pk, "faction": removed.faction_id}]
+    data = decision(
+        decided.municipality, title=decided.title, status="adopted", decided_on="4-2025"
     )
+    data |= rows("indieners", [sponsors[0] | {"role": "submitter", "DELETE": "on"}], initial=1)
+    data |= opened(decided)
+    assert coordinator_client.post(edit_url(decided), data).status_code == 302
     delete_through_the_page(coordinator_client, decided)
     record = Motion.history.get(history_type="-")
 

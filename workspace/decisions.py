@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -537,12 +537,9 @@ def render_decision(request, motion: Motion, decision: DecisionForms, accept, re
 
 # --- deleting a motion, and bringing it back ------------------------------------------
 
-# A motion's sponsors, votes and events are deleted with it (CASCADE), in the
-# same request and a moment before the motion itself. Their deletion records
-# from shortly before the motion's, by the same user, are the ones to restore;
-# a sponsor removed by an earlier edit (a page load or more before) is not.
-CASCADE_BEFORE = datetime.timedelta(seconds=5)
-CASCADE_AFTER = datetime.timedelta(seconds=1)
+# A motion's sponsors, votes and events are deleted with it (CASCADE) in the
+# same request, so their deletion records share its changeset
+# (kinderpardon.history): that is how a restore finds them.
 MOTION_PARTS = [Sponsorship, FactionVote, MotionEvent]
 
 
@@ -590,21 +587,17 @@ def deleted(request):
 
 
 def deleted_parts(record) -> list:
-    """The deletion records of the sponsors, votes and events deleted with a motion."""
-    window = (record.history_date - CASCADE_BEFORE, record.history_date + CASCADE_AFTER)
+    """The deletion records of the sponsors, votes and events deleted with a
+    motion: those of its changeset (a sponsor removed by an earlier edit has
+    another)."""
+    if record.history_changeset is None:
+        return []
     parts = []
     for model in MOTION_PARTS:
-        records = (
-            model.history.filter(
-                motion_id=record.id,
-                history_type="-",
-                history_date__range=window,
-                history_user_id=record.history_user_id,
-            )
-            .exclude(id__in=model.objects.values("pk"))
-            .order_by("-history_date", "-history_id")
-        )
-        parts.extend(latest_per_object(records))
+        records = model.history.filter(
+            motion_id=record.id, history_type="-", history_changeset=record.history_changeset
+        ).exclude(id__in=model.objects.values("pk"))
+        parts.extend(latest_per_object(records.order_by("-history_date", "-history_id")))
     return parts
 
 
@@ -617,6 +610,47 @@ def save_version(record, reason: str) -> models.Model:
     instance._change_reason = reason
     instance.save()
     return instance
+
+
+def parts_as_of(record) -> dict[type[models.Model], dict[int, models.Model]]:
+    """The sponsors, votes and events a motion had in the version ``record``:
+    per model, the last record of each part written up to that version's save
+    or in the same change (its changeset), if it is not a deletion."""
+    in_version = Q(history_date__lte=record.history_date)
+    if record.history_changeset is not None:
+        in_version |= Q(history_changeset=record.history_changeset)
+    parts = {}
+    for model in MOTION_PARTS:
+        records = model.history.filter(in_version, motion_id=record.id)
+        latest = latest_per_object(records.order_by("-history_date", "-history_id"))
+        parts[model] = {r.id: r for r in latest if r.history_type != "-"}
+    return parts
+
+
+def revert_motion(record, reason: str) -> Motion:
+    """Put back the motion of version ``record`` with its sponsors, votes and
+    events as they were then; call inside a transaction. Parts added since are
+    deleted first (so that a faction's old vote can take its place again)."""
+    lock(Motion.objects.all(), record.id)
+    wanted = parts_as_of(record)
+    for model, records in wanted.items():
+        for part in model.objects.filter(motion_id=record.id).exclude(pk__in=records):
+            part._change_reason = reason
+            part.delete()
+    motion = save_version(record, reason)
+    for model, records in wanted.items():
+        current = {p.pk: p for p in model.objects.filter(motion_id=record.id)}
+        for pk, part_record in records.items():
+            if pk not in current or differs(part_record, current[pk]):
+                save_version(part_record, reason)
+    return motion
+
+
+def differs(record, instance: models.Model) -> bool:
+    """Whether a historical version differs from the record as it is now."""
+    return any(
+        getattr(record, f.attname) != getattr(instance, f.attname) for f in record.tracked_fields
+    )
 
 
 @requires("motions.delete_motion")
@@ -879,9 +913,13 @@ def revert(request, model: str, pk: int, history_id: int):
         messages.error(request, _("Een verwijdering kunt u niet terugzetten; herstel het record."))
         return redirect("workspace:history", model=model, pk=pk)
     when = date_format(localtime(record.history_date), "j F Y H:i")
+    reason = _("Teruggezet naar versie van %(when)s") % {"when": when}
     try:
         with transaction.atomic():
-            save_version(record, _("Teruggezet naar versie van %(when)s") % {"when": when})
+            if model_class is Motion:  # with its sponsors, votes and events
+                revert_motion(record, reason)
+            else:
+                save_version(record, reason)
     except ValidationError as error:
         messages.error(request, not_restored_message(error))
     else:

@@ -1,0 +1,54 @@
+"""Which history records belong to one change.
+
+Every request that writes gets a changeset: an id stored on each history
+record written while it runs. A motion saved with its sponsors, votes and
+events, or deleted with them, leaves records that share it, so that a revert
+or a restore finds the parts that belong to the motion's version by that
+explicit link, not by how close in time they were written.
+"""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import models
+
+_changeset: ContextVar[uuid.UUID | None] = ContextVar("changeset", default=None)
+
+
+def current_changeset() -> uuid.UUID | None:
+    """The changeset of the request (or command) running now, if any."""
+    return _changeset.get()
+
+
+@contextmanager
+def changeset() -> Iterator[uuid.UUID]:
+    """Tie every history record written inside to one new changeset."""
+    token = _changeset.set(uuid.uuid4())
+    try:
+        yield _changeset.get()
+    finally:
+        _changeset.reset(token)
+
+
+class ChangesetMiddleware:
+    """One changeset per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with changeset():
+            return self.get_response(request)
+
+
+class ChangesetRecord(models.Model):
+    """The base of every historical model: ``HistoricalRecords(bases=[ChangesetRecord])``."""
+
+    history_changeset = models.UUIDField(
+        null=True, blank=True, editable=False, db_index=True, default=current_changeset
+    )
+
+    class Meta:
+        abstract = True
