@@ -42,6 +42,10 @@ class MunicipalityNameField(forms.CharField):
     def prepare_value(self, value):
         return value.name if isinstance(value, Municipality) else value
 
+    def has_changed(self, initial, data) -> bool:
+        """Changed when the name typed is not the one shown."""
+        return (self.prepare_value(initial) or "") != (data or "").strip()
+
     def clean(self, value):
         if isinstance(value, Municipality):
             return value

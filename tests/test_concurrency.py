@@ -99,6 +99,7 @@ def test_an_older_form_does_not_undo_a_colleagues_save(anna, bert, motion):
     assert "Nu opgeslagen: Motie kinderpardon" in page
     assert "Nu opgeslagen: 12" in page
     assert "Nu opgeslagen: verdeeld" in page
+    assert "Nu opgeslagen: Zwolle" not in page  # nobody changed the council
 
 
 def test_after_the_warning_a_second_save_puts_the_input_on_top(anna, bert, motion):
