@@ -28,8 +28,7 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
     iterator = ByProvinceIterator
 
     def __init__(self, **kwargs):
-        by_province = Municipality.objects.active().order_by("province__name", "name")
-        kwargs.setdefault("queryset", by_province.select_related("province"))
+        kwargs.setdefault("queryset", self.today())
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("empty_label", _("Kies uw gemeente"))
         kwargs.setdefault(
@@ -37,6 +36,18 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
             {"invalid_choice": _("Deze gemeente kennen we niet. Kies uw gemeente uit de lijst.")},
         )
         super().__init__(**kwargs)
+
+    @staticmethod
+    def today():
+        """Today's municipalities: asked anew for every form (a merger takes
+        effect at midnight, in a process that has run for days)."""
+        by_province = Municipality.objects.active().order_by("province__name", "name")
+        return by_province.select_related("province")
+
+    def __deepcopy__(self, memo):
+        field = super().__deepcopy__(memo)
+        field.queryset = self.today()
+        return field
 
 
 class MunicipalityForm(forms.Form):

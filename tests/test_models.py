@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from motions.models import ActionReport, FactionVote, ModelMotion, Motion, Source, Sponsorship
 from municipalities.models import (
@@ -361,3 +362,25 @@ def test_follow_up_before_the_contact_is_refused_by_the_database():
         contact.full_clean()
     assert "opvolgdatum ligt vóór" in messages(error.value)
     refused_by_database(contact.save)
+
+
+def test_active_means_begun_and_not_yet_ended_on_the_day_asked():
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    make_municipality(name="Eindigt morgen", dissolved_on=today + day)
+    make_municipality(name="Eindigde vandaag", dissolved_on=today)
+    make_municipality(name="Begint morgen", began_on=today + day)
+    make_municipality(name="Begon vandaag", began_on=today)
+
+    assert sorted(m.name for m in Municipality.objects.active()) == [
+        "Begon vandaag",
+        "Eindigt morgen",
+    ]
+    tomorrow = Municipality.objects.active(today + day)
+    assert sorted(m.name for m in tomorrow) == ["Begint morgen", "Begon vandaag"]
+    assert [m.is_active for m in Municipality.objects.order_by("name")] == [
+        False,
+        True,
+        False,
+        True,
+    ]

@@ -77,10 +77,17 @@ class ChooseMunicipalityForm(forms.Form):
 
     gemeente = forms.ModelChoiceField(
         label=_("Gemeente"),
-        queryset=Municipality.objects.active().only("name", "slug").order_by("name"),
+        queryset=Municipality.objects.none(),
         to_field_name="slug",
         empty_label=_("kies een gemeente"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Today's, asked anew for every form: a merger takes effect at midnight.
+        self.fields["gemeente"].queryset = (
+            Municipality.objects.active().only("name", "slug").order_by("name")
+        )
 
 
 class FactionForm(forms.ModelForm):
