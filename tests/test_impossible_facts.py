@@ -14,7 +14,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from motions.dates import DatePrecision
 from motions.models import ActionReport, Motion, MotionEvent
@@ -637,3 +637,15 @@ def test_home_page_lists_only_outcomes_that_happened(client, volunteer_client, r
     assert "Motie van Utrecht" in text
     assert "Motie uit de toekomst" not in text
     assert "2095" not in text
+
+
+def test_the_message_reads_in_english_on_the_english_site(register):
+    with translation.override("en"):
+        errors = decision_errors(register["Aalburg"], decided_on=datetime.date(2025, 10, 15))
+
+    assert errors == {
+        "decided_on": [
+            "Aalburg no longer existed on 15 October 2025: it has been part of Altena since "
+            "1 January 2019. Choose Altena."
+        ]
+    }
