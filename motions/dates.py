@@ -4,6 +4,7 @@ Such a date is stored as its first day plus a precision, and always shown at
 that precision: never a made-up day.
 """
 
+import calendar
 import datetime
 import re
 from typing import NamedTuple
@@ -33,6 +34,22 @@ def truncate(value: datetime.date, precision: str) -> datetime.date:
     return value
 
 
+def period(value: datetime.date, precision: str) -> tuple[datetime.date, datetime.date]:
+    """The first and the last day of the day, month or year that ``value`` stands for."""
+    first = truncate(value, precision)
+    if precision == DatePrecision.YEAR:
+        return first, first.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, first
+
+
+def is_future(value: datetime.date, precision: str) -> bool:
+    """Whether the whole period lies after today: "oktober 2025" is not in the
+    future during October 2025, because the day meant may have passed."""
+    return truncate(value, precision) > timezone.localdate()
+
+
 def format_partial(value: datetime.date | None, precision: str) -> str:
     """ "2 oktober 2025", "maart 2025" or "2024", in the active language."""
     if value is None:
@@ -42,6 +59,13 @@ def format_partial(value: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return date_format(value, "F Y")
     return date_format(value, "j F Y")
+
+
+def format_when(value: datetime.date, precision: str) -> str:
+    """ "op 2 oktober 2025", "in maart 2025" or "in 2024": a partial date in a sentence."""
+    if precision == DatePrecision.DAY:
+        return _("op %(date)s") % {"date": format_partial(value, precision)}
+    return _("in %(date)s") % {"date": format_partial(value, precision)}
 
 
 def partial_date_fields(label: str, *, help_text: str = ""):
@@ -103,6 +127,7 @@ _PATTERNS = [
     (r"(?P<year>\d{4})", DatePrecision.YEAR),
 ]
 _COMPILED = [(re.compile(pattern), precision) for pattern, precision in _PATTERNS]
+IN_THE_FUTURE = _("Deze datum ligt in de toekomst.")
 DATE_INPUT_HELP = _(
     "Bijvoorbeeld 3-4-2025, of 4-2025 of april 2025 als alleen de maand bekend is, of 2025."
 )
@@ -166,9 +191,7 @@ def parse_partial(text: str) -> PartialDate | None:
 class PartialDateField(forms.CharField):
     """A day, a month or a year, typed as text; cleans to a PartialDate or None."""
 
-    default_error_messages = {
-        "future": _("Deze datum ligt in de toekomst."),
-    }
+    default_error_messages = {"future": IN_THE_FUTURE}
 
     def __init__(self, *, allow_future: bool = True, **kwargs):
         self.allow_future = allow_future
@@ -188,7 +211,7 @@ class PartialDateField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if value and not self.allow_future and value.date > timezone.localdate():
+        if value and not self.allow_future and is_future(value.date, value.precision):
             raise ValidationError(self.error_messages["future"], code="future")
 
     def prepare_value(self, value):

@@ -8,14 +8,31 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kinderpardon.concurrency import Versioned
 from kinderpardon.history import ChangesetRecord
-from municipalities.models import Faction, Municipality, MunicipalityStatus, Party
+from municipalities.models import (
+    Faction,
+    Municipality,
+    MunicipalityStatus,
+    Party,
+    ended_problem,
+    not_begun_problem,
+)
 
-from .dates import clean_partial, format_partial, partial_date_fields, truncate
+from .dates import (
+    IN_THE_FUTURE,
+    clean_partial,
+    format_partial,
+    format_when,
+    is_future,
+    partial_date_fields,
+    period,
+    truncate,
+)
 
 DECISION_NEEDS_DATE = _(
     "Een aangenomen of verworpen motie heeft een besluitdatum (een maand is genoeg)."
@@ -28,6 +45,48 @@ def private_storage():
 
 
 DOCUMENT_EXTENSIONS = FileExtensionValidator(["pdf", "doc", "docx", "odt"])
+
+# What is logged has happened; what is planned belongs on the timeline (MotionEvent).
+FUTURE_MESSAGES = {
+    "submitted": _(
+        "%(date)s ligt in de toekomst: leg de indiening vast als de motie is ingediend. "
+        "Een geplande datum hoort in de tijdlijn."
+    ),
+    "decided": _(
+        "%(date)s ligt in de toekomst: leg het besluit vast als erover is gestemd. "
+        "Een geplande stemming hoort in de tijdlijn."
+    ),
+}
+
+
+def impossible_date(
+    instance: models.Model,
+    name: str,
+    council: Municipality | None,
+    *,
+    future_message: str,
+    before_beginning: bool = True,
+) -> str:
+    """Why the partial date ``<name>_on`` cannot be true, or "": it lies in the
+    future, or the council had ended or (with ``before_beginning``) not yet
+    begun. Compared at the date's precision: "oktober 2025" is in the future
+    only when all of October is; "maart 2022" may be Weesp's, which ended on 24
+    March 2022, "april 2022" not. These rules span tables and depend on today,
+    so no database constraint can hold them."""
+    value = getattr(instance, f"{name}_on")
+    if value is None:
+        return ""
+    precision = getattr(instance, f"{name}_precision")
+    if is_future(value, precision):
+        return capfirst(future_message % {"date": format_partial(value, precision)})
+    if council is None:
+        return ""
+    first, last = period(value, precision)
+    when = format_when(value, precision)
+    problem = ended_problem(council, first, when)
+    if not problem and before_beginning:
+        problem = not_begun_problem(council, last, when)
+    return problem
 
 
 class Source(models.Model):
@@ -275,6 +334,13 @@ class Motion(Versioned):
             and self.decided_on < truncate(self.submitted_on, self.decided_precision)
         ):
             errors["decided_on"] = _("De besluitdatum ligt vóór de datum van indienen.")
+        # The municipality comes with the form or import (no query); a query is
+        # made only to name its successors in a message.
+        council = self.municipality if self.municipality_id else None
+        for name in ("submitted", "decided"):
+            problem = impossible_date(self, name, council, future_message=FUTURE_MESSAGES[name])
+            if problem:
+                errors[f"{name}_on"] = problem
         if errors:
             raise ValidationError(errors)
 
@@ -566,7 +632,17 @@ class ActionReport(models.Model):
         return format_partial(self.happened_on, self.happened_precision)
 
     def clean(self):
+        """A report tells what happened: not in the future, nor after the council
+        ended. It names today's municipality, also for an older decision of a
+        council that merged into it since, so a date before it began is no error
+        here; the volunteer who accepts the report chooses the former council."""
         clean_partial(self, "happened")
+        council = self.municipality if self.municipality_id else None
+        problem = impossible_date(
+            self, "happened", council, future_message=IN_THE_FUTURE, before_beginning=False
+        )
+        if problem:
+            raise ValidationError({"happened_on": problem})
 
 
 class ElectionCommitment(models.Model):
