@@ -14,14 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from kinderpardon.concurrency import Versioned
 from kinderpardon.history import ChangesetRecord
-from municipalities.models import (
-    Faction,
-    Municipality,
-    MunicipalityStatus,
-    Party,
-    ended_problem,
-    not_begun_problem,
-)
+from municipalities.models import Faction, Municipality, MunicipalityStatus, Party
+from municipalities.resolver import ended_problem, not_begun_problem
 
 from .dates import (
     IN_THE_FUTURE,

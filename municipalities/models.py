@@ -11,7 +11,6 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -331,97 +330,6 @@ def succession_problem(predecessor: Municipality, successor: Municipality) -> st
             "name": predecessor.name,
         }
     return ""
-
-
-def ended_problem(municipality: Municipality, first: datetime.date, when: str) -> str:
-    """Why the council of ``municipality`` cannot have acted in a period that
-    starts on ``first`` (``when``: "op 15 oktober 2025", "in april 2022"), or "":
-    the municipality had ended by then. The message names the councils that held
-    the area, found by its successions: a query per step of its history, made
-    only when there is something to say."""
-    if municipality.dissolved_on is None or municipality.dissolved_on > first:
-        return ""
-    paths = _successors_on(municipality, first, {municipality.pk})
-    holders = list(dict.fromkeys(successor for successor, _since in paths))
-    params = {"old": municipality.name, "when": when}
-    if not holders:
-        return _("%(old)s bestond %(when)s niet meer: de gemeente is opgeheven per %(date)s.") % {
-            **params,
-            "date": date_format(municipality.dissolved_on, "j F Y"),
-        }
-    params["since"] = date_format(max(since for _successor, since in paths), "j F Y")
-    if len(holders) == 1:
-        return _(
-            "%(old)s bestond %(when)s niet meer: het hoort sinds %(since)s bij %(new)s. "
-            "Kies %(new)s."
-        ) % {**params, "new": holders[0].name}
-    return _(
-        "%(old)s bestond %(when)s niet meer: het gebied hoort sinds %(since)s bij %(new)s. "
-        "Kies %(choices)s."
-    ) % {**params, "new": _names(holders, _("en")), "choices": _names(holders, _("of"))}
-
-
-def not_begun_problem(municipality: Municipality, last: datetime.date, when: str) -> str:
-    """Why the council of ``municipality`` cannot have acted in a period that
-    ends on ``last``, or "": the municipality had not yet begun. The message
-    names the councils it was formed from (queried only then)."""
-    if municipality.began_on is None or municipality.began_on <= last:
-        return ""
-    params = {
-        "new": municipality.name,
-        "when": when,
-        "date": date_format(municipality.began_on, "j F Y"),
-    }
-    origins = _predecessors_on(municipality, last, {municipality.pk})
-    if not origins:
-        return _("%(new)s bestond %(when)s nog niet: de gemeente ontstond op %(date)s.") % params
-    return _(
-        "%(new)s bestond %(when)s nog niet: de gemeente ontstond op %(date)s uit %(old)s. "
-        "Kies %(choices)s."
-    ) % {**params, "old": _names(origins, _("en")), "choices": _names(origins, _("of"))}
-
-
-def _names(municipalities: list[Municipality], last_word: str) -> str:
-    return str(get_text_list([m.name for m in municipalities], last_word))
-
-
-def _successors_on(
-    municipality: Municipality, day: datetime.date, seen: set[int]
-) -> list[tuple[Municipality, datetime.date]]:
-    """The municipalities that held the area of ``municipality`` (which ended) on
-    ``day``, each with the day the area came to it; a successor that had itself
-    ended by then leads on to its own successors."""
-    paths = []
-    for succession in municipality.successions.select_related("successor"):
-        successor = succession.successor
-        if successor.pk in seen:
-            continue
-        seen.add(successor.pk)
-        if successor.exists_on(day):
-            paths.append((successor, municipality.dissolved_on))
-        elif successor.dissolved_on is not None and successor.dissolved_on <= day:
-            paths.extend(_successors_on(successor, day, seen))
-    return paths
-
-
-def _predecessors_on(
-    municipality: Municipality, day: datetime.date, seen: set[int]
-) -> list[Municipality]:
-    """The municipalities that ``municipality`` was formed from and that existed
-    on ``day``, before it began; one formed later itself leads on to its own
-    predecessors. A municipality that joined later is no origin."""
-    found = []
-    origins = municipality.origins.filter(predecessor__dissolved_on__lte=municipality.began_on)
-    for origin in origins.select_related("predecessor").order_by("predecessor__name"):
-        predecessor = origin.predecessor
-        if predecessor.pk in seen:
-            continue
-        seen.add(predecessor.pk)
-        if predecessor.exists_on(day):
-            found.append(predecessor)
-        elif predecessor.began_on is not None and predecessor.began_on > day:
-            found.extend(_predecessors_on(predecessor, day, seen))
-    return found
 
 
 class Boundary(models.Model):

@@ -96,31 +96,66 @@ class Register:
         for succession in Succession.objects.order_by("predecessor", "position", "pk"):
             succession.successor = by_pk[succession.successor_id]
             self.successions.setdefault(succession.predecessor_id, []).append(succession)
+        self.origins: dict[int, list[Succession]] = {}
+        for successions in self.successions.values():
+            for succession in successions:
+                succession.predecessor = by_pk[succession.predecessor_id]
+                self.origins.setdefault(succession.successor_id, []).append(succession)
         self.by_code = {m.code.upper(): m for m in self.municipalities}
         self.by_name: dict[str, list[Municipality]] = {}
         for municipality in self.municipalities:
             for name in {*names_of(municipality), municipality.slug}:
                 self.by_name.setdefault(name, []).append(municipality)
 
-    # --- where a municipality lives on ---------------------------------------------
+    # --- where a municipality lives on, and what it came from ---------------------
 
-    def _paths(self, municipality: Municipality, seen: set[int]) -> list[_Path]:
+    def successors_on(self, municipality: Municipality, day: datetime.date) -> list[_Path]:
+        """The municipalities that held the area of ``municipality`` (which had
+        ended) on ``day``, each with the day the area came to it; a successor
+        that had itself ended by then leads on to its own successors."""
+        return self._successors_on(municipality, day, {municipality.pk})
+
+    def _successors_on(self, municipality, day, seen: set[int]) -> list[_Path]:
         paths = []
         for succession in self.successions.get(municipality.pk, []):
             successor = succession.successor
             if successor.pk in seen:
                 continue
             seen.add(successor.pk)
-            if successor.is_active:
+            if successor.exists_on(day):
                 paths.append(_Path(successor, municipality.dissolved_on))
-            else:
-                paths.extend(self._paths(successor, seen))
+            elif successor.dissolved_on is not None and successor.dissolved_on <= day:
+                paths.extend(self._successors_on(successor, day, seen))
         return paths
+
+    def predecessors_on(self, municipality: Municipality, day: datetime.date) -> list:
+        """The municipalities that ``municipality`` was formed from and that
+        existed on ``day``, before it began; one formed later itself leads on to
+        its own predecessors. A municipality that joined later is no origin."""
+        return self._predecessors_on(municipality, day, {municipality.pk})
+
+    def _predecessors_on(self, municipality, day, seen: set[int]) -> list[Municipality]:
+        found = []
+        origins = [
+            o
+            for o in self.origins.get(municipality.pk, [])
+            if o.predecessor.dissolved_on and o.predecessor.dissolved_on <= municipality.began_on
+        ]
+        for origin in sorted(origins, key=lambda o: fold(o.predecessor.name)):
+            predecessor = origin.predecessor
+            if predecessor.pk in seen:
+                continue
+            seen.add(predecessor.pk)
+            if predecessor.exists_on(day):
+                found.append(predecessor)
+            elif predecessor.began_on is not None and predecessor.began_on > day:
+                found.extend(self._predecessors_on(predecessor, day, seen))
+        return found
 
     def resolution(self, text: str, named: Municipality) -> Resolution:
         if named.is_active:
             return Resolution(text, named, (named,))
-        paths = self._paths(named, {named.pk})
+        paths = self.successors_on(named, timezone.localdate())
         current = tuple(dict.fromkeys(p.municipality for p in paths))
         return Resolution(text, named, current, self._note(named, paths, current))
 
@@ -244,6 +279,49 @@ class Register:
             if coded is not None and not coded.is_active:
                 found.append(coded)
         return [self.resolution(text, m) for m in dict.fromkeys(found)]
+
+
+def ended_problem(municipality: Municipality, first: datetime.date, when: str) -> str:
+    """Why the council of ``municipality`` cannot have acted in a period that
+    starts on ``first`` (``when``: "op 15 oktober 2025", "in april 2022"), or "":
+    the municipality had ended by then. The message names the councils that held
+    the area (the register is read only when there is something to say)."""
+    if municipality.dissolved_on is None or municipality.dissolved_on > first:
+        return ""
+    paths = Register().successors_on(municipality, first)
+    holders = list(dict.fromkeys(path.municipality for path in paths))
+    params = {"old": municipality.name, "when": when}
+    if not holders:
+        return _("%(old)s bestond %(when)s niet meer: de gemeente is opgeheven per %(date)s.") % {
+            **params,
+            "date": _day(municipality.dissolved_on),
+        }
+    params["since"] = _day(max(path.since for path in paths))
+    if len(holders) == 1:
+        return _(
+            "%(old)s bestond %(when)s niet meer: het hoort sinds %(since)s bij %(new)s. "
+            "Kies %(new)s."
+        ) % {**params, "new": holders[0].name}
+    return _(
+        "%(old)s bestond %(when)s niet meer: het gebied hoort sinds %(since)s bij %(new)s. "
+        "Kies %(choices)s."
+    ) % {**params, "new": _and_list(holders), "choices": _text_list(holders)}
+
+
+def not_begun_problem(municipality: Municipality, last: datetime.date, when: str) -> str:
+    """Why the council of ``municipality`` cannot have acted in a period that
+    ends on ``last``, or "": the municipality had not yet begun. The message
+    names the councils it was formed from."""
+    if municipality.began_on is None or municipality.began_on <= last:
+        return ""
+    params = {"new": municipality.name, "when": when, "date": _day(municipality.began_on)}
+    origins = Register().predecessors_on(municipality, last)
+    if not origins:
+        return _("%(new)s bestond %(when)s nog niet: de gemeente ontstond op %(date)s.") % params
+    return _(
+        "%(new)s bestond %(when)s nog niet: de gemeente ontstond op %(date)s uit %(old)s. "
+        "Kies %(choices)s."
+    ) % {**params, "old": _and_list(origins), "choices": _text_list(origins)}
 
 
 def names_of(municipality: Municipality) -> list[str]:
