@@ -128,6 +128,10 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # To build the same form on the record as it was, or is (refuse_stale).
+        self.own_kwargs = {
+            k: v for k, v in kwargs.items() if k not in ("data", "files", "instance")
+        }
         self.changes: list[str] = []
         self.initial["opened_version"] = self.instance.version
         self.initial["opened_at"] = timezone.now()
@@ -143,9 +147,10 @@ class VersionedForm(forms.ModelForm):
         return cleaned_data
 
     def refuse_stale(self, opened_at: datetime.datetime | None) -> None:
-        """Name who changed what since ``opened_at``, show what is stored now
-        beside each field the user's input differs from, and let the form
-        carry the current version so that saving again is a knowing choice."""
+        """Name who changed what since ``opened_at``; take into the form what
+        others changed in fields the user left alone; show what is stored now
+        beside each field both changed; and let the form carry the current
+        version, so that saving again puts the user's own changes on top."""
         since = opened_at or timezone.now() - datetime.timedelta(hours=1)
         self.changes = changes_since(self.instance, since, self.parts)
         self.add_error(
@@ -153,23 +158,68 @@ class VersionedForm(forms.ModelForm):
             ValidationError(
                 _(
                     "Niet opgeslagen: iemand anders heeft dit gewijzigd sinds u het formulier "
-                    "opende (%(changes)s). Uw invoer staat hieronder, met bij elk verschil wat "
-                    "er nu is opgeslagen. Sla opnieuw op om uw invoer daaroverheen te bewaren."
+                    "opende (%(changes)s). Wat u niet had veranderd, toont nu wat er is "
+                    "opgeslagen; waar u allebei iets veranderde, staat uw invoer met daarbij "
+                    "wat er nu is opgeslagen. Sla opnieuw op om uw invoer te bewaren."
                 ),
                 code="stale",
                 params={"changes": "; ".join(self.changes) or _("onbekend wat")},
             ),
         )
-        for name in self.changed_data:
-            if name in VERSION_FIELDS or name in self.errors:
-                continue
-            self.add_error(
-                name, _("Nu opgeslagen: %(value)s") % {"value": stored_display(self[name])}
-            )
-        self.data = self.data.copy()
+        try:
+            then = self.instance.history.as_of(since) if opened_at else None
+        except self.instance.DoesNotExist:
+            then = None
+        opened = type(self)(instance=then, **self.own_kwargs) if then else None
+        current = type(self)(instance=self.instance, **self.own_kwargs)
+        for name in take_changes_of_others(self, opened, current):
+            if name not in self.errors:
+                shown = stored_display(self[name])
+                self.add_error(name, _("Nu opgeslagen: %(value)s") % {"value": shown})
         self.data[self.add_prefix("opened_version")] = self.instance.version
         self.data[self.add_prefix("opened_at")] = timezone.now().isoformat()
 
     @property
     def is_stale(self) -> bool:
         return any(e.code == "stale" for e in self.errors.as_data().get("__all__", []))
+
+
+def take_changes_of_others(
+    form: forms.BaseForm, opened: forms.BaseForm | None, current: forms.BaseForm
+) -> list[str]:
+    """Three ways: ``opened`` shows the record as it was when the user opened
+    ``form``, ``current`` as it is now. A field the user left as it was takes
+    what is stored now into ``form``'s data (someone else's change is kept); the
+    fields the user changed and that are stored differently now are returned:
+    those are the conflicts the user must see. Without ``opened``, every
+    difference is a conflict."""
+    form.data = form.data.copy()
+    conflicts = []
+    for name, field in form.fields.items():
+        if (
+            name in VERSION_FIELDS
+            or isinstance(field, forms.FileField)
+            or name not in current.fields
+        ):
+            continue  # a formset's own fields (id, DELETE) are no data of the record
+        bound = form[name]
+        if opened is not None and not field.has_changed(opened[name].initial, bound.data):
+            _set_data(form, name, field, current[name].value())
+        elif field.has_changed(current[name].initial, bound.data):
+            conflicts.append(name)
+    return conflicts
+
+
+def _set_data(form: forms.BaseForm, name: str, field: forms.Field, value) -> None:
+    key = form.add_prefix(name)
+    if isinstance(field.widget, forms.MultiWidget):
+        return  # several inputs: left as the user sent them
+    if isinstance(field.widget, forms.CheckboxInput):
+        if value:
+            form.data[key] = "on"
+        else:
+            form.data.pop(key, None)
+    elif isinstance(value, list | tuple):
+        form.data.setlist(key, [str(v) for v in value])
+    else:
+        form.data[key] = "" if value is None else str(value)

@@ -94,25 +94,43 @@ def test_an_older_form_does_not_undo_a_colleagues_save(anna, bert, motion):
     assert "Niet opgeslagen: iemand anders heeft dit gewijzigd" in page
     assert "Anna" in page and "stemmen voor" in page and "samenvatting" in page
     assert "Stem van een fractie gewijzigd: stem" in page
-    # His input stays, with what is stored now beside each difference.
-    assert 'value="Motie gewortelde kinderen"' in response.content.decode()
+    # His own change stays on the page, with what is stored beside it; what
+    # only Anna changed now shows her values.
+    shown = shown_values(response)
+    assert shown["title"] == "Motie gewortelde kinderen"
     assert "Nu opgeslagen: Motie kinderpardon" in page
-    assert "Nu opgeslagen: 12" in page
-    assert "Nu opgeslagen: verdeeld" in page
+    assert (shown["votes_for"], shown["summary"], shown["stemmen-0-vote"]) == (
+        "12",
+        "Nieuw",
+        "split",
+    )
+    assert "Nu opgeslagen: 12" not in page
     assert "Nu opgeslagen: Zwolle" not in page  # nobody changed the council
 
 
-def test_after_the_warning_a_second_save_puts_the_input_on_top(anna, bert, motion):
+def test_after_the_warning_a_second_save_keeps_both_changes(anna, bert, motion):
     annas, berts = opened_form(anna, motion), opened_form(bert, motion)
-    anna.post(edit_url(motion), {**annas, "votes_for": "12"})
+    anna.post(edit_url(motion), vote_row({**annas, "votes_for": "12"}, "split"))
     refused = bert.post(edit_url(motion), {**berts, "title": "Motie gewortelde kinderen"})
 
     response = bert.post(edit_url(motion), shown_values(refused))
 
     assert response.status_code == 302
     stored = Motion.objects.get()
-    assert stored.title == "Motie gewortelde kinderen"
-    assert stored.votes_for == 10  # what Bert had on his page when he chose to save
+    assert (stored.title, stored.votes_for) == ("Motie gewortelde kinderen", 12)
+    assert FactionVote.objects.get().vote == FactionVote.Vote.SPLIT
+
+
+def test_where_both_changed_the_same_field_the_second_sees_it_and_decides(anna, bert, motion):
+    annas, berts = opened_form(anna, motion), opened_form(bert, motion)
+    anna.post(edit_url(motion), {**annas, "votes_for": "12"})
+
+    refused = bert.post(edit_url(motion), {**berts, "votes_for": "14"})
+
+    assert "Nu opgeslagen: 12" in text(refused)
+    assert shown_values(refused)["votes_for"] == "14"
+    bert.post(edit_url(motion), shown_values(refused))
+    assert Motion.objects.get().votes_for == 14
 
 
 def test_a_change_to_a_faction_vote_alone_makes_an_open_form_stale(anna, bert, motion):
@@ -149,6 +167,17 @@ def test_a_row_deleted_elsewhere_keeps_what_the_user_typed_in_it(anna, bert, mot
     response = bert.post(edit_url(motion), shown_values(refused))
     assert response.status_code == 302
     assert FactionVote.objects.get().vote == FactionVote.Vote.AGAINST
+
+
+def test_a_row_deleted_elsewhere_and_left_alone_stays_deleted(anna, bert, motion):
+    berts = opened_form(bert, motion)
+    FactionVote.objects.get().delete()  # Anna removed the vote
+
+    refused = bert.post(edit_url(motion), {**berts, "summary": "Iets anders"})
+    bert.post(edit_url(motion), shown_values(refused))
+
+    assert Motion.objects.get().summary == "Iets anders"
+    assert not FactionVote.objects.exists()
 
 
 def test_an_unchanged_form_saved_twice_by_the_same_person_is_no_conflict(anna, motion):

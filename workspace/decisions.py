@@ -31,7 +31,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kinderpardon.concurrency import VersionedForm, lock, stored_display
+from kinderpardon.concurrency import (
+    VersionedForm,
+    lock,
+    stored_display,
+    take_changes_of_others,
+)
 from kinderpardon.uploads import DOCUMENT_KINDS, validate_document
 from motions.dates import (
     DATE_INPUT_HELP,
@@ -294,14 +299,19 @@ def inline(model, form, formset=BaseInlineFormSet, extra: int = 1):
     )
 
 
-FORMSET_PARTS = {"indieners": Sponsorship, "stemmen": FactionVote, "tijdlijn": MotionEvent}
+FORMSET_PARTS = {
+    "indieners": (Sponsorship, SponsorForm),
+    "stemmen": (FactionVote, VoteForm),
+    "tijdlijn": (MotionEvent, EventForm),
+}
 
 
-def keep_rows_of_gone_parts(data: QueryDict, motion: Motion) -> QueryDict:
+def keep_rows_of_gone_parts(data: QueryDict, motion: Motion, then: dict) -> QueryDict:
     """A sponsor, vote or event deleted since the form was opened still has its
-    row in what the user sent; that row becomes a new one, so that what was
-    typed in it is kept (and shown) instead of refused."""
-    for prefix, model in FORMSET_PARTS.items():
+    row in what the user sent. Left as it was then (``then``: the parts as of
+    opening, see ``parts_as_of``), the row goes: the deletion stands. Changed by
+    the user, it becomes a new row, so that what was typed is kept and shown."""
+    for prefix, (model, form_class) in FORMSET_PARTS.items():
         initial = int(data.get(f"{prefix}-INITIAL_FORMS") or 0)
         total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
         ids = [data.get(f"{prefix}-{i}-id", "") for i in range(initial)]
@@ -314,6 +324,12 @@ def keep_rows_of_gone_parts(data: QueryDict, motion: Motion) -> QueryDict:
         gone = [i for i, pk in enumerate(ids) if pk not in existing]
         if not gone or total > 1000 or initial > total:
             continue
+        untouched = set()
+        for i in gone:
+            record = then.get(model, {}).get(int(ids[i])) if ids[i].isdigit() else None
+            row = form_class(data, prefix=f"{prefix}-{i}", instance=record and record.instance)
+            if record is not None and not row.has_changed():
+                untouched.add(i)
         rows = {
             i: {
                 key.removeprefix(f"{prefix}-{i}-"): data.getlist(key)
@@ -325,12 +341,14 @@ def keep_rows_of_gone_parts(data: QueryDict, motion: Motion) -> QueryDict:
         data = data.copy()
         for key in [key for i in rows for key in data if key.startswith(f"{prefix}-{i}-")]:
             del data[key]
-        order = [i for i in range(initial) if i not in gone] + gone + list(range(initial, total))
+        kept = [i for i in gone if i not in untouched]
+        order = [i for i in range(initial) if i not in gone] + kept + list(range(initial, total))
         for new, old in enumerate(order):
             for name, values in rows[old].items():
                 gone_id = old in gone and name == "id"
                 data.setlist(f"{prefix}-{new}-{name}", [""] if gone_id else values)
         data[f"{prefix}-INITIAL_FORMS"] = str(initial - len(gone))
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(order))
     return data
 
 
@@ -350,6 +368,7 @@ class DecisionForms:
 
     def __init__(self, request, motion: Motion, municipality: Municipality | None):
         creating = motion.pk is None
+        self.parts_then: dict = {}
         data = request.POST if request.method == "POST" else None
         files = request.FILES if request.method == "POST" else None
         initial = {"municipality": municipality} if municipality else {}
@@ -359,8 +378,10 @@ class DecisionForms:
             # another field of the form is wrong.
             self.form.is_valid()
             municipality = self.form.cleaned_data.get("municipality", municipality)
-            if not creating:
-                data = keep_rows_of_gone_parts(data, motion)
+            opened_at = self.form.cleaned_data.get("opened_at")
+            if not creating and opened_at:
+                self.parts_then = parts_as_of(motion.pk, opened_at)
+                data = keep_rows_of_gone_parts(data, motion, self.parts_then)
         self.municipality = municipality
         factions = council_factions(municipality)
         latest_term = [f for f in factions if f.election_year == factions[0].election_year]
@@ -381,13 +402,28 @@ class DecisionForms:
     def is_valid(self) -> bool:
         valid = all([self.form.is_valid(), *(f.is_valid() for f in self.formsets)])
         if self.form.is_stale:
-            # Beside each row the user changed, what is stored in it now.
-            for form in (form for formset in self.formsets for form in formset.initial_forms):
-                for name in form.changed_data:
-                    if name not in form.errors:
-                        shown = stored_display(form[name])
-                        form.add_error(name, _("Nu opgeslagen: %(value)s") % {"value": shown})
+            for formset in self.formsets:
+                self.take_changes_of_others(formset)
         return valid
+
+    def take_changes_of_others(self, formset) -> None:
+        """Each row of a part the user left as it was shows what is stored now;
+        beside a row both changed, what is stored now (see VersionedForm)."""
+        then = self.parts_then.get(formset.model, {})
+        # Read again: validating put the user's input on the forms' instances.
+        pks = [form.instance.pk for form in formset.initial_forms]
+        stored = formset.model.objects.in_bulk(pks)
+        for i, form in enumerate(formset.initial_forms):
+            if form.instance.pk not in stored:
+                continue
+            kwargs = {"prefix": form.prefix, **formset.get_form_kwargs(i)}
+            record = then.get(form.instance.pk)
+            opened = type(form)(instance=record.instance, **kwargs) if record else None
+            current = type(form)(instance=stored[form.instance.pk], **kwargs)
+            for name in take_changes_of_others(form, opened, current):
+                if name not in form.errors:
+                    shown = stored_display(form[name])
+                    form.add_error(name, _("Nu opgeslagen: %(value)s") % {"value": shown})
 
     def save(self) -> Motion:
         """Call inside the transaction that locked the motion (``decision_page``)."""
@@ -612,16 +648,18 @@ def save_version(record, reason: str) -> models.Model:
     return instance
 
 
-def parts_as_of(record) -> dict[type[models.Model], dict[int, models.Model]]:
-    """The sponsors, votes and events a motion had in the version ``record``:
-    per model, the last record of each part written up to that version's save
-    or in the same change (its changeset), if it is not a deletion."""
-    in_version = Q(history_date__lte=record.history_date)
-    if record.history_changeset is not None:
-        in_version |= Q(history_changeset=record.history_changeset)
+def parts_as_of(
+    motion_id: int, when: datetime.datetime, changeset=None
+) -> dict[type[models.Model], dict[int, models.Model]]:
+    """The sponsors, votes and events a motion had at ``when``: per model, the
+    last history record of each part written up to then (or in ``changeset``,
+    the change that ``when`` belongs to), if it is not a deletion."""
+    in_version = Q(history_date__lte=when)
+    if changeset is not None:
+        in_version |= Q(history_changeset=changeset)
     parts = {}
     for model in MOTION_PARTS:
-        records = model.history.filter(in_version, motion_id=record.id)
+        records = model.history.filter(in_version, motion_id=motion_id)
         latest = latest_per_object(records.order_by("-history_date", "-history_id"))
         parts[model] = {r.id: r for r in latest if r.history_type != "-"}
     return parts
@@ -632,7 +670,7 @@ def revert_motion(record, reason: str) -> Motion:
     events as they were then; call inside a transaction. Parts added since are
     deleted first (so that a faction's old vote can take its place again)."""
     lock(Motion.objects.all(), record.id)
-    wanted = parts_as_of(record)
+    wanted = parts_as_of(record.id, record.history_date, record.history_changeset)
     for model, records in wanted.items():
         for part in model.objects.filter(motion_id=record.id).exclude(pk__in=records):
             part._change_reason = reason
