@@ -360,7 +360,7 @@ class MotionSheet(Sheet):
         Column(
             "soort",
             "motie",
-            gettext_lazy("motie, amendement of initiatiefvoorstel; leeg is motie bij een nieuwe"),
+            gettext_lazy("motie, amendement of initiatiefvoorstel; leeg is motie bij een nieuwe motie"),
         ),
         Column(
             "status",
@@ -887,7 +887,8 @@ def fingerprint(sheet: Sheet, row: PlannedRow) -> str:
         row.notes,
         [str(change) for change in row.changes],
     ]
-    return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()[:16]
+    data = json.dumps(facts, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
 def validation_notes(sheet: Sheet, error: ValidationError) -> list[str]:
