@@ -360,7 +360,9 @@ class MotionSheet(Sheet):
         Column(
             "soort",
             "motie",
-            gettext_lazy("motie, amendement of initiatiefvoorstel; leeg is motie bij een nieuwe motie"),
+            gettext_lazy(
+                "motie, amendement of initiatiefvoorstel; leeg is motie bij een nieuwe motie"
+            ),
         ),
         Column(
             "status",
