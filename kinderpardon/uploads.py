@@ -59,6 +59,26 @@ def document_kind(upload) -> str | None:
     return None
 
 
+# A stored document's name: upload_to ("reports/2026/") + this + a suffix the
+# storage may add to make it unique must fit FileField's 100 characters.
+DOCUMENT_STEM_CHARS = 60
+
+
+def shorten_middle(text: str, limit: int) -> str:
+    """``text`` cut in the middle to at most ``limit`` characters, so that its
+    start and its end (a file's extension, a date) both stay readable."""
+    if len(text) <= limit:
+        return text
+    tail = min(limit // 3, 30)
+    return text[: limit - tail - 1] + "…" + text[len(text) - tail :]
+
+
+def shorten_document_name(upload) -> None:
+    """Council file names are often long; shorten them instead of refusing the file."""
+    stem, _dot, extension = upload.name.rpartition(".")
+    upload.name = f"{stem[:DOCUMENT_STEM_CHARS]}.{extension.lower()}"
+
+
 def validate_document(upload) -> None:
     """PDF or Word (or OpenDocument), at most MAX_UPLOAD_MB, and named for what it is."""
     limit = settings.MAX_UPLOAD_MB

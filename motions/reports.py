@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from kinderpardon import ratelimit
-from kinderpardon.uploads import validate_document
+from kinderpardon.uploads import shorten_document_name, validate_document
 from municipalities.forms import MunicipalityNameField, municipality_names
 
 from .dates import PartialDateField
@@ -136,9 +136,7 @@ class ReportForm(forms.ModelForm):
         if not upload:
             return upload
         validate_document(upload)
-        extension = upload.name.rsplit(".", 1)[-1].lower()
-        stem = upload.name.rsplit(".", 1)[0]
-        upload.name = f"{stem[:60]}.{extension}"
+        shorten_document_name(upload)
         return upload
 
     def clean(self):

@@ -212,7 +212,10 @@ class Municipality(Versioned):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
+        # Cut as a last guard for saves that skip clean(): the tail of a very long
+        # list of aliases is then not searchable, but the save never fails.
+        limit = self._meta.get_field("search_text").max_length
+        self.search_text = self.build_search_text()[:limit]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name", "aliases"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
@@ -246,6 +249,14 @@ class Municipality(Versioned):
 
     def build_search_text(self) -> str:
         return " | ".join(fold(n) for n in [self.name, *self.alias_list])
+
+    def clean(self):
+        """Many short aliases fold into a longer search text (each separator grows
+        from "," to " | "): refuse what would not fit instead of failing on save."""
+        if len(self.build_search_text()) > self._meta.get_field("search_text").max_length:
+            raise ValidationError(
+                {"aliases": _("Deze andere namen zijn samen te lang; laat er een paar weg.")}
+            )
 
 
 class Succession(models.Model):

@@ -186,6 +186,29 @@ def test_municipality_search_finds_alias(coordinator_client):
     assert names(response) == ["'s-Hertogenbosch"]
 
 
+def test_aliases_too_long_to_search_are_refused_in_dutch(coordinator_client):
+    municipality = make_municipality(name="Utrecht", slug="utrecht")
+    url = admin_url(Municipality, "change", municipality.pk)
+    data = {
+        "code": municipality.code,
+        "name": "Utrecht",
+        "slug": "utrecht",
+        "province": municipality.province.pk,
+        "aliases": ",".join(["U"] * 128),
+    }
+    for inline in coordinator_client.get(url).context["inline_admin_formsets"]:
+        data.update(inline_management(inline.formset.prefix))
+
+    response = coordinator_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Deze andere namen zijn samen te lang; laat er een paar weg." in (
+        response.content.decode()
+    )
+    municipality.refresh_from_db()
+    assert municipality.aliases == ""
+
+
 def autocomplete(client, model, field: str, term: str) -> list[str]:
     """What the coordinator is offered when typing ``term`` in a related field."""
     params = {

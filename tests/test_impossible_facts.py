@@ -22,6 +22,7 @@ from municipalities.models import Municipality
 from municipalities.register import import_municipalities
 
 from .conftest import make_motion, make_municipality
+from .test_spreadsheets import apply
 
 pytestmark = pytest.mark.django_db
 
@@ -410,7 +411,7 @@ def test_import_refuses_aalburg_in_2025_naming_the_column(coordinator_client, re
     path = write_csv(tmp_path, ["Aalburg;Motie gewortelde kinderen;aangenomen;;15-10-2025"])
 
     url, page = import_preview(coordinator_client, path)
-    applied = coordinator_client.post(url, follow=True)
+    applied = apply(coordinator_client, url, page, follow=True)
 
     assert f"besloten: {AALBURG_2025}" in html.unescape(page.content.decode())
     assert "Er is niets geïmporteerd" in applied.content.decode()
@@ -428,7 +429,7 @@ def test_import_refuses_2095_and_2099_and_imports_nothing(coordinator_client, re
     )
 
     url, page = import_preview(coordinator_client, path)
-    coordinator_client.post(url)
+    apply(coordinator_client, url, page)
 
     assert [row.action_label for row in page.context["plan"].rows] == [
         "geweigerd",
@@ -453,8 +454,8 @@ def test_import_accepts_a_former_council_within_its_lifetime(
 ):
     path = write_csv(tmp_path, ["Weesp;Motie gewortelde kinderen;aangenomen;;maart 2022"])
 
-    url, _page = import_preview(coordinator_client, path)
-    coordinator_client.post(url)
+    url, page = import_preview(coordinator_client, path)
+    apply(coordinator_client, url, page)
 
     motion = Motion.objects.get()
     assert (motion.municipality, motion.decided_display) == (register["Weesp"], "maart 2022")

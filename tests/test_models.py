@@ -145,6 +145,21 @@ def test_duplicate_slug_is_refused():
     refused_by_database(duplicate.save)
 
 
+def test_aliases_too_many_to_search_are_refused_and_never_overflow_on_save():
+    """128 one-letter aliases fit their 255 characters but not, with " | " between
+    them, the 400 of the search text (PostgreSQL refuses an over-long value)."""
+    municipality = make_municipality(name="Utrecht")
+    municipality.aliases = ",".join(["U"] * 128)
+    with pytest.raises(ValidationError) as error:
+        municipality.full_clean()
+    assert error.value.message_dict["aliases"] == [
+        "Deze andere namen zijn samen te lang; laat er een paar weg."
+    ]
+    municipality.save()  # what skips clean() still saves
+    municipality.refresh_from_db()
+    assert len(municipality.search_text) == 400
+
+
 def test_successor_without_dissolution_is_refused():
     succession = Succession(
         predecessor=make_municipality(name="Nog actief"), successor=make_municipality(), source="x"

@@ -7,6 +7,7 @@ Excel workbook with real date cells.
 
 import datetime
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -75,12 +76,26 @@ def preview(client, path: Path, kind: str = "moties"):
     return response.url, client.get(response.url)
 
 
+def apply(client, url: str, previewed, **kwargs):
+    """Press the preview's import button: post its form as the page rendered it."""
+    return client.post(url, {"digest": shown_digest(previewed)}, **kwargs)
+
+
+def shown_digest(previewed) -> str:
+    found = re.search(r'name="digest" value="([0-9a-f]+)"', previewed.content.decode())
+    return found.group(1) if found else ""
+
+
 def totals(response) -> dict[str, int]:
     return dict(response.context["plan"].counts)
 
 
 def row_notes(response) -> dict[int, list[str]]:
-    return {row.number: row.notes for row in response.context["plan"].rows}
+    """What the preview says per row: its notes, then the changes it would make."""
+    return {
+        row.number: [*row.notes, *(str(change) for change in row.changes)]
+        for row in response.context["plan"].rows
+    }
 
 
 # --- reading what volunteers type --------------------------------------------------------
@@ -175,8 +190,8 @@ def test_dutch_excel_csv_is_previewed_without_writing(coordinator_client, counci
 
 def test_dutch_excel_csv_is_applied(coordinator_client, councils, tmp_path):
     path = write(tmp_path, "moties.csv", DUTCH_EXCEL_MOTIONS, "cp1252")
-    url, _response = preview(coordinator_client, path)
-    response = coordinator_client.post(url, follow=True)
+    url, previewed = preview(coordinator_client, path)
+    response = apply(coordinator_client, url, previewed, follow=True)
     assert "2 nieuw, 0 bijgewerkt" in response.content.decode()
     adopted = Motion.objects.get(municipality=councils["sudwest"])
     assert (adopted.status, adopted.submitted_on, adopted.decided_on) == (
@@ -191,8 +206,8 @@ def test_dutch_excel_csv_is_applied(coordinator_client, councils, tmp_path):
 
 def test_a_month_is_stored_with_month_precision(coordinator_client, councils, tmp_path):
     text = "gemeente;titel;status;besloten\nDen Haag;Motie;verworpen;april 2025\n"
-    url, _response = preview(coordinator_client, write(tmp_path, "m.csv", text))
-    coordinator_client.post(url)
+    url, response = preview(coordinator_client, write(tmp_path, "m.csv", text))
+    apply(coordinator_client, url, response)
     motion = Motion.objects.get()
     assert (motion.decided_on, motion.decided_precision) == (datetime.date(2025, 4, 1), "month")
     assert motion.decided_display == "april 2025"
@@ -207,7 +222,7 @@ def test_a_utf8_bom_csv_with_commas_is_read(coordinator_client, councils, tmp_pa
         coordinator_client, write(tmp_path, "c.csv", text, "utf-8"), "contacten"
     )
     assert totals(response)["create"] == 1
-    coordinator_client.post(url)
+    apply(coordinator_client, url, response)
     contact = ContactMoment.objects.get()
     assert contact.municipality == councils["sudwest"]
     assert (contact.date, contact.channel, contact.direction) == (
@@ -228,7 +243,7 @@ def test_an_xlsx_with_a_real_date_cell_is_read(coordinator_client, councils, tmp
     )
     url, response = preview(coordinator_client, path, "contacten")
     assert totals(response)["create"] == 1
-    coordinator_client.post(url)
+    apply(coordinator_client, url, response)
     contact = ContactMoment.objects.get()
     assert (contact.municipality, contact.date, contact.follow_up_done) == (
         councils["bosch"],
@@ -354,7 +369,7 @@ def test_apply_creates_and_updates_exactly_what_the_preview_said(
         "status: ingediend → aangenomen",
         "besloten: — → 14-05-2025",
     ]
-    coordinator_client.post(url)
+    apply(coordinator_client, url, response)
     existing.refresh_from_db()
     assert (existing.status, existing.decided_on) == ("adopted", datetime.date(2025, 5, 14))
     assert Motion.objects.count() == 2
@@ -365,17 +380,17 @@ def test_applied_changes_are_in_the_history_with_user_and_file(
     coordinator_client, coordinator, councils, tmp_path
 ):
     text = "gemeente;titel;status\nDen Haag;Motie;ingediend\n"
-    url, _response = preview(coordinator_client, write(tmp_path, "lijst.csv", text))
-    coordinator_client.post(url)
+    url, response = preview(coordinator_client, write(tmp_path, "lijst.csv", text))
+    apply(coordinator_client, url, response)
     record = Motion.objects.get().history.get()
     assert (record.history_user, record.history_change_reason) == (coordinator, "Import lijst.csv")
 
 
 def test_the_import_is_gone_after_it_was_applied(coordinator_client, councils, tmp_path):
     text = "gemeente;titel;status\nDen Haag;Motie;ingediend\n"
-    url, _response = preview(coordinator_client, write(tmp_path, "m.csv", text))
-    coordinator_client.post(url)
-    response = coordinator_client.post(url, follow=True)
+    url, previewed = preview(coordinator_client, write(tmp_path, "m.csv", text))
+    apply(coordinator_client, url, previewed)
+    response = apply(coordinator_client, url, previewed, follow=True)
     assert "verlopen of onbekend" in response.content.decode()
     assert Motion.objects.count() == 1
 
@@ -450,7 +465,7 @@ def test_export_then_import_changes_nothing(coordinator_client, campaign_data, t
     url, response = preview(coordinator_client, path, kind)
     assert totals(response) == {"create": 0, "update": 0, "unchanged": 2, "refused": 0}
     assert "Er is niets te importeren" in response.content.decode()
-    coordinator_client.post(url)
+    coordinator_client.post(url, {"digest": response.context["plan"].digest})
     assert model.history.count() == history_before
 
 
@@ -541,9 +556,9 @@ def test_a_volunteer_may_not_upload(volunteer_client, councils, tmp_path):
 def test_a_volunteer_may_not_preview_or_apply(
     coordinator_client, volunteer_client, councils, tmp_path
 ):
-    url, _response = preview(coordinator_client, write(tmp_path, "m.csv", DUTCH_EXCEL_MOTIONS))
+    url, previewed = preview(coordinator_client, write(tmp_path, "m.csv", DUTCH_EXCEL_MOTIONS))
     assert volunteer_client.get(url).status_code == 403
-    assert volunteer_client.post(url).status_code == 403
+    assert apply(volunteer_client, url, previewed).status_code == 403
     assert not Motion.objects.exists()
 
 
@@ -579,9 +594,9 @@ def test_an_unknown_token_sends_back_to_the_upload(coordinator_client, db):
 
 
 def test_an_expired_import_cannot_be_applied(coordinator_client, councils, tmp_path):
-    url, _response = preview(coordinator_client, write(tmp_path, "m.csv", DUTCH_EXCEL_MOTIONS))
+    url, previewed = preview(coordinator_client, write(tmp_path, "m.csv", DUTCH_EXCEL_MOTIONS))
     cache.clear()
-    response = coordinator_client.post(url)
+    response = apply(coordinator_client, url, previewed)
     assert response.url == IMPORT_URL
     assert not Motion.objects.exists()
 
@@ -592,8 +607,8 @@ def test_another_coordinators_token_is_unknown(coordinator_client, councils, tmp
     from tests.conftest import make_user
     from workspace import roles
 
-    url, _response = preview(coordinator_client, write(tmp_path, "m.csv", DUTCH_EXCEL_MOTIONS))
+    url, previewed = preview(coordinator_client, write(tmp_path, "m.csv", DUTCH_EXCEL_MOTIONS))
     other = Client()
     other.force_login(make_user("tweede", roles.COORDINATOR))
-    assert other.post(url).url == IMPORT_URL
+    assert apply(other, url, previewed).url == IMPORT_URL
     assert not Motion.objects.exists()

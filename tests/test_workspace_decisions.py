@@ -457,6 +457,18 @@ def test_small_pdf_is_accepted(volunteer_client, council, media):
     assert document.read().startswith(b"%PDF-1.4")
 
 
+def test_long_document_name_is_shortened_not_refused(volunteer_client, council, media):
+    municipality, _ = council
+    name = "Motie vreemd aan de orde van de dag gewortelde kinderen " * 3 + ".pdf"
+
+    volunteer_client.post(create_url(), decision(municipality, document=upload(name, PDF)))
+
+    stored = Motion.objects.get().document.name
+    assert stored.startswith("motions/")
+    assert stored.endswith(".pdf")
+    assert len(stored) <= 100
+
+
 def test_word_document_is_accepted(volunteer_client, council, media):
     municipality, _ = council
     buffer = io.BytesIO()

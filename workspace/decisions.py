@@ -37,7 +37,7 @@ from kinderpardon.concurrency import (
     stored_display,
     take_changes_of_others,
 )
-from kinderpardon.uploads import DOCUMENT_KINDS, validate_document
+from kinderpardon.uploads import DOCUMENT_KINDS, shorten_document_name, validate_document
 from motions.dates import (
     DATE_INPUT_HELP,
     DatePrecision,
@@ -150,12 +150,15 @@ class MotionForm(PartialDatesMixin, VersionedForm):
         self.fields["document"].help_text = _("PDF of Word (of .odt), hooguit %(limit)s MB.") % {
             "limit": settings.MAX_UPLOAD_MB
         }
+        # Council file names are often long: clean_document shortens them instead of refusing.
+        self.fields["document"].max_length = None
 
     def clean_document(self):
         """A new upload is checked by its content (kinderpardon.uploads)."""
         document = self.cleaned_data.get("document")
         if isinstance(document, UploadedFile):
             validate_document(document)
+            shorten_document_name(document)
         return document
 
     def clean(self):

@@ -9,14 +9,22 @@ An import is two steps. The upload is read and kept in the shared cache under
 a random token (several processes serve the site, so never in memory or in a
 local file); the preview then validates every row against the database with
 the models' own rules without writing anything, and the apply step does the
-same inside one transaction and saves only when no row is refused.
+same inside one transaction and saves only when no row is refused and nothing
+the preview showed has changed since (a digest of the preview travels with the
+form, see ``Plan.digest``).
+
+An import never erases by accident: in an update an empty cell leaves the
+stored value as it is; only "-" or "leeg" clears it, and the preview marks
+every value that would be cleared.
 """
 
 import copy
 import csv
 import datetime
 import functools
+import hashlib
 import io
+import json
 import re
 import secrets
 import zipfile
@@ -31,16 +39,17 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.text import Truncator
+from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from kinderpardon.uploads import shorten_middle
 from motions.dates import DatePrecision, parse_partial
 from motions.models import Motion
 from municipalities.models import ContactMoment, Faction, Municipality
@@ -64,6 +73,8 @@ ACTION_LABELS = {
 }
 
 Cell = str | datetime.date  # a cell as read: stripped text, or a date from an Excel date cell
+# Two imports applied at the same moment wait for each other (PostgreSQL advisory lock).
+IMPORT_LOCK = 0x6D6F746965  # "motie"
 
 
 class SpreadsheetError(Exception):
@@ -79,6 +90,18 @@ def max_upload_bytes() -> int:
 TRUE_WORDS = {"ja", "j", "yes", "y", "waar", "true", "1", "x"}
 FALSE_WORDS = {"nee", "n", "no", "onwaar", "false", "0", ""}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CLEAR_WORDS = frozenset({"-", "leeg"})
+
+
+class Clear(str):
+    """A cell that says "empty the stored value": "-" or "leeg" as typed, not quoted.
+
+    Read apart from an ordinary cell, because an empty cell in an update means
+    "leave it as it is"; text, so that reading the file treats it like any cell."""
+
+
+def is_clear_word(text: str) -> bool:
+    return text.strip().casefold() in CLEAR_WORDS
 
 
 def loose(text: str) -> str:
@@ -210,10 +233,18 @@ class Column:
 
 
 class Row:
-    """One data row while it is read: its cells by column name, and the errors found."""
+    """One data row while it is read: its cells by column name, and the errors found.
+
+    A cell marked "-" or "leeg" reads as an empty cell; ``blank`` holds the columns
+    left empty, which an update leaves as they are. An error in a blank cell
+    (a required value missing) is ``deferred``: it counts only for a new record."""
 
     def __init__(self, number: int, cells: dict[str, Cell]):
-        self.number, self.cells, self.errors, self.notes = number, cells, [], []
+        self.number, self.errors, self.deferred, self.notes = number, [], [], []
+        self.blank = {column for column, cell in cells.items() if not as_text(cell).strip()}
+        self.cells = {
+            column: "" if isinstance(cell, Clear) else cell for column, cell in cells.items()
+        }
 
     def has(self, column: str) -> bool:
         return column in self.cells
@@ -226,7 +257,8 @@ class Row:
         try:
             return parse(self.cells.get(column, ""), *args)
         except ValueError as error:
-            self.errors.append(f"{column}: {error}")
+            errors = self.deferred if column in self.blank else self.errors
+            errors.append(f"{column}: {error}")
             return None
 
 
@@ -326,12 +358,19 @@ class MotionSheet(Sheet):
             True,
         ),
         Column(
-            "soort", "motie", gettext_lazy("motie, amendement of initiatiefvoorstel; leeg is motie")
+            "soort",
+            "motie",
+            gettext_lazy(
+                "motie, amendement of initiatiefvoorstel; leeg is motie bij een nieuwe motie"
+            ),
         ),
         Column(
             "status",
             "aangenomen",
-            gettext_lazy("concept, ingediend, aangehouden, aangenomen, verworpen of ingetrokken"),
+            gettext_lazy(
+                "concept, ingediend, aangehouden, aangenomen, verworpen of ingetrokken; "
+                "leeg laat de status van een bestaande motie staan"
+            ),
             True,
         ),
         Column("ingediend", "12-03-2025", PARTIAL_DATE_HELP),
@@ -349,7 +388,9 @@ class MotionSheet(Sheet):
         "kind": "soort",
         "status": "status",
         "submitted_on": "ingediend",
+        "submitted_precision": "ingediend",
         "decided_on": "besloten",
+        "decided_precision": "besloten",
         "votes_for": "stemmen_voor",
         "votes_against": "stemmen_tegen",
         "summary": "samenvatting",
@@ -419,7 +460,7 @@ class ContactSheet(Sheet):
         Column("email", "fractie@example.org", gettext_lazy("mag leeg")),
         Column("samenvatting", "Voorbeeldmotie gestuurd", gettext_lazy("wat er gebeurde"), True),
         Column("opvolgen_op", "07-12-2026", gettext_lazy("dd-mm-jjjj, mag leeg")),
-        Column("opgevolgd", "nee", gettext_lazy("ja of nee; leeg is nee")),
+        Column("opgevolgd", "nee", gettext_lazy("ja of nee; leeg is nee bij een nieuw contact")),
         Column("vrijwilliger", "anna", gettext_lazy("gebruikersnaam, mag leeg")),
     )
     label_columns = ("gemeente", "datum", "kanaal")
@@ -612,16 +653,18 @@ def read_csv(data: bytes) -> list[list[Cell]]:
 
 
 def csv_cell(text: str) -> str:
-    """Undo the quote the export puts before text that Excel would take for a formula."""
+    """Undo the quote the export puts before text that Excel would take for a
+    formula or that reads as "clear this value" ("'-", "'leeg": meant as text)."""
     text = text.strip()
-    if text.startswith("'") and text[1:2] in FORMULA_START:
+    if text.startswith("'") and (text[1:2] in FORMULA_START or is_clear_word(text[1:])):
         return text[1:]
-    return text
+    return Clear(text) if is_clear_word(text) else text
 
 
-def xlsx_cell(value, number_format: str | None) -> Cell:
+def xlsx_cell(value, number_format: str | None, quoted: bool = False) -> Cell:
     """A cell's value as text, or as a date; a date cell formatted as a month
-    ("apr-25") or a year stands for that month or year."""
+    ("apr-25") or a year stands for that month or year. A text cell typed with a
+    leading quote in Excel (``quoted``) is never read as "clear this value"."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -635,7 +678,8 @@ def xlsx_cell(value, number_format: str | None) -> Cell:
         return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    return Clear(text) if is_clear_word(text) and not quoted else text
 
 
 def read_xlsx(data: bytes) -> list[list[Cell]]:
@@ -655,7 +699,7 @@ def read_xlsx(data: bytes) -> list[list[Cell]]:
         sheet.reset_dimensions()  # trust the rows, not a size the writer may have got wrong
         filled = 0
         for row in sheet.iter_rows():
-            rows.append([xlsx_cell(cell.value, cell.number_format) for cell in row])
+            rows.append([xlsx_cell(cell.value, cell.number_format, quoted(cell)) for cell in row])
             filled += any(rows[-1])
             if filled > MAX_ROWS + 1 or len(rows) > MAX_SCANNED_ROWS:
                 break  # too many: read_spreadsheet() says so
@@ -664,6 +708,11 @@ def read_xlsx(data: bytes) -> list[list[Cell]]:
     finally:
         workbook.close()
     return rows
+
+
+def quoted(cell) -> bool:
+    """Whether Excel shows this text cell as typed with a leading quote ('-)."""
+    return isinstance(cell.value, str) and bool(cell.style_array.quotePrefix)
 
 
 READERS = {".csv": read_csv, ".xlsx": read_xlsx}
@@ -747,6 +796,24 @@ def read_spreadsheet(kind: str, filename: str, data: bytes) -> dict:
 # --- preview and apply --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Change:
+    """One column that an update changes, as the preview shows it."""
+
+    column: str
+    before: str
+    after: str
+    clears: bool  # the stored value is emptied: the preview marks it
+
+    def __str__(self) -> str:
+        if self.clears:
+            return _("%(column)s: %(before)s → wordt gewist") % {
+                "column": self.column,
+                "before": self.before,
+            }
+        return f"{self.column}: {self.before} → {self.after}"
+
+
 @dataclass
 class PlannedRow:
     number: int
@@ -754,10 +821,16 @@ class PlannedRow:
     label: str
     notes: list[str] = field(default_factory=list)
     instance: models.Model | None = None
+    changes: list[Change] = field(default_factory=list)
+    original: models.Model | None = None  # the record an update changes, as it is now
 
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS[self.action])
+
+    @property
+    def clears(self) -> bool:
+        return any(change.clears for change in self.changes)
 
 
 @dataclass
@@ -784,6 +857,41 @@ class Plan:
     def can_apply(self) -> bool:
         return not self.refused and self.changes > 0
 
+    @functools.cached_property
+    def cleared(self) -> int:
+        """How many stored values the import would empty."""
+        return sum(change.clears for row in self.rows for change in row.changes)
+
+    @functools.cached_property
+    def fingerprints(self) -> dict[int, str]:
+        """Per row, a short hash of what the preview shows of it and what that rests
+        on: the action, the record it updates and that record's cells as they are
+        now, the cells it would write, its notes and changes."""
+        return {row.number: fingerprint(self.sheet, row) for row in self.rows}
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """The whole preview in one hash: the preview form carries it, and the
+        apply step saves only when the plan it makes again has the same one."""
+        lines = "\n".join(f"{number}:{hashed}" for number, hashed in self.fingerprints.items())
+        return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def fingerprint(sheet: Sheet, row: PlannedRow) -> str:
+    def cells(instance) -> list[str] | None:
+        return [as_text(value) for value in sheet.cells(instance).values()] if instance else None
+
+    facts = [
+        row.action,
+        row.original.pk if row.original else None,
+        cells(row.original),
+        cells(row.instance),
+        row.notes,
+        [str(change) for change in row.changes],
+    ]
+    data = json.dumps(facts, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
 
 def validation_notes(sheet: Sheet, error: ValidationError) -> list[str]:
     """The model's messages, each once (a rule checked by clean() and by its
@@ -798,10 +906,11 @@ def validation_notes(sheet: Sheet, error: ValidationError) -> list[str]:
     return notes
 
 
-def differences(before: dict, after: dict) -> list[str]:
-    """Each column that changes, as "status: ingediend → aangenomen"."""
+def differences(before: dict, after: dict) -> list[Change]:
+    """Each column that changes ("status: ingediend → aangenomen"), and whether
+    its stored value is emptied."""
     return [
-        f"{column}: {shown(before[column])} → {shown(after[column])}"
+        Change(column, shown(before[column]), shown(after[column]), comparable(after[column]) == "")
         for column in after
         if comparable(before[column]) != comparable(after[column])
     ]
@@ -811,12 +920,17 @@ def shown(value) -> str:
     return Truncator(" ".join(as_text(value).split())).chars(60) or "—"
 
 
-def plan_import(upload: dict) -> Plan:
-    """What importing ``upload`` would do, row by row; writes nothing."""
+def plan_import(upload: dict, *, lock: bool = False) -> Plan:
+    """What importing ``upload`` would do, row by row; writes nothing. With
+    ``lock`` (in the apply step's transaction) the records it may update stay
+    locked until that transaction ends, so nobody changes them in between."""
     sheet = SHEETS[upload["kind"]](upload["columns"])
     context = Context()
+    records = sheet.queryset().order_by("pk")
+    if lock:
+        records = records.select_for_update(of=("self",))
     existing: dict[tuple, list] = {}
-    for instance in sheet.queryset().order_by("pk"):
+    for instance in records:
         existing.setdefault(sheet.key_of(instance), []).append(instance)
     used: set[int] = set()
     first_seen: dict[tuple, int] = {}
@@ -830,16 +944,22 @@ def plan_import(upload: dict) -> Plan:
 
 def plan_row(sheet, row, values, existing, used, first_seen) -> PlannedRow:
     label = sheet.describe(row)
-    if row.errors:
-        return PlannedRow(row.number, REFUSED, label, row.errors)
     key = sheet.key_of(sheet.apply(sheet.model(), values))
     options = [candidate for candidate in existing.get(key, []) if candidate.pk not in used]
-    if not options and key in first_seen:
+    if not row.errors and not options and key in first_seen:
         note = _("dubbele regel, gelijk aan regel %(n)s") % {"n": first_seen[key]}
         return PlannedRow(row.number, REFUSED, label, [note])
+    # A required value left blank is missing only when the row makes a new record.
+    errors = [*row.errors, *([] if options else row.deferred)]
+    if errors:
+        return PlannedRow(row.number, REFUSED, label, errors)
     first_seen.setdefault(key, row.number)
-    original = pick(sheet, options, values)
-    instance = sheet.apply(copy.copy(original) if original else sheet.model(), values)
+    update = kept(sheet, row, values)
+    original = pick(sheet, options, update)
+    if original is None:
+        instance = sheet.apply(sheet.model(), values)
+    else:
+        instance = sheet.apply(copy.copy(original), update)
     try:
         # Without a query per row: the foreign keys come from records just loaded, and
         # each model's clean() checks its constraints' rules in Python with the same
@@ -850,9 +970,18 @@ def plan_row(sheet, row, values, existing, used, first_seen) -> PlannedRow:
     if original is None:
         return PlannedRow(row.number, CREATE, label, row.notes, instance=instance)
     used.add(original.pk)
-    changed = differences(sheet.cells(original), sheet.cells(instance))
-    action = UPDATE if changed else UNCHANGED
-    return PlannedRow(row.number, action, label, [*row.notes, *changed], instance)
+    changes = differences(sheet.cells(original), sheet.cells(instance))
+    action = UPDATE if changes else UNCHANGED
+    return PlannedRow(row.number, action, label, row.notes, instance, changes, original)
+
+
+def kept(sheet: Sheet, row: Row, values: dict) -> dict:
+    """What an update sets: a blank cell leaves the stored value as it is."""
+    return {
+        name: value
+        for name, value in values.items()
+        if sheet.field_columns.get(name) not in row.blank
+    }
 
 
 def pick(sheet: Sheet, options: list, values: dict):
@@ -865,19 +994,66 @@ def pick(sheet: Sheet, options: list, values: dict):
     return options[0] if options else None
 
 
-def apply_import(upload: dict) -> Plan:
-    """Plan again against the database as it is now and, only when no row is
-    refused, save every new and changed record in one transaction."""
+def history_reason(model: type[models.Model], filename: str) -> str:
+    """ "Import <file name>", cut in the middle to fit the history's column
+    (simple-history's 100 characters, which PostgreSQL enforces)."""
+    reason = _("Import %(name)s") % {"name": filename}
+    limit = model.history.model._meta.get_field("history_change_reason").max_length
+    return shorten_middle(reason, limit) if limit else reason
+
+
+def wait_for_other_imports() -> None:
+    """Imports applied at the same moment take turns (SQLite writes one at a time
+    anyway), so the second plans against what the first saved and is refused when
+    that touched its rows, instead of creating the same motion twice."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def apply_import(upload: dict, digest: str) -> Plan:
+    """Plan again against the database as it is now and save every new and
+    changed record in one transaction, only when no row is refused and the plan
+    is still the one the preview showed (``digest``); else save nothing."""
+    reason = history_reason(SHEETS[upload["kind"]].model, upload["filename"])
     with transaction.atomic():
-        plan = plan_import(upload)
-        if plan.refused:
+        wait_for_other_imports()
+        plan = plan_import(upload, lock=True)
+        if plan.refused or plan.digest != digest:
             return plan
-        reason = _("Import %(name)s") % {"name": upload["filename"]}
         for row in plan.rows:
             if row.action in (CREATE, UPDATE):
                 row.instance._change_reason = reason
                 row.instance.save()
     return plan
+
+
+MAX_NAMED_ROWS = 5
+
+
+def changed_since(plan: Plan, shown_fingerprints: dict[int, str] | None) -> str:
+    """The message for an apply refused because the preview is out of date,
+    naming the rows that changed when the preview that was shown is known."""
+    shown = shown_fingerprints or {}
+    changed = [
+        row for row in plan.rows if shown and shown.get(row.number) != plan.fingerprints[row.number]
+    ]
+    if not changed:
+        return _(
+            "Sinds u de voorbeeldweergave opende, is er iets veranderd. Er is niets "
+            "geïmporteerd. Bekijk de nieuwe voorbeeldweergave en importeer opnieuw."
+        )
+    named = [
+        _("regel %(n)s (%(label)s)") % {"n": row.number, "label": Truncator(row.label).chars(60)}
+        for row in changed[:MAX_NAMED_ROWS]
+    ]
+    if len(changed) > MAX_NAMED_ROWS:
+        rest = len(changed) - MAX_NAMED_ROWS
+        named.append(ngettext("nog %(n)s regel", "nog %(n)s andere regels", rest) % {"n": rest})
+    return _(
+        "Sinds u de voorbeeldweergave opende, is er iets veranderd in %(rows)s. Er is niets "
+        "geïmporteerd. Bekijk de nieuwe voorbeeldweergave en importeer opnieuw."
+    ) % {"rows": get_text_list(named, _("en"))}
 
 
 def store_upload(upload: dict, user) -> str:
@@ -896,6 +1072,16 @@ def forget_upload(token: str) -> None:
     cache.delete(CACHE_PREFIX + token)
 
 
+def remember_preview(token: str, plan: Plan) -> None:
+    """What each row looked like in a preview shown, to name the rows that changed
+    should its apply be refused (the form itself carries only the digest)."""
+    cache.set(f"{CACHE_PREFIX}{token}:{plan.digest}", plan.fingerprints, CACHE_SECONDS)
+
+
+def shown_preview(token: str, digest: str) -> dict[int, str] | None:
+    return cache.get(f"{CACHE_PREFIX}{token}:{digest}") if digest else None
+
+
 # --- export --------------------------------------------------------------------------------
 
 
@@ -906,9 +1092,12 @@ def export_table(kind: str) -> tuple[list[str], list[list]]:
 
 
 def csv_safe(value: Cell | int | None) -> str:
-    """Text that Excel would take for a formula gets a quote in front (undone on import)."""
+    """Text that Excel would take for a formula, or that an import would read as
+    "clear this value", gets a quote in front (undone on import)."""
     text = as_text(value)
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
+    if isinstance(value, str) and (text.startswith(FORMULA_START) or is_clear_word(text)):
+        return "'" + text
+    return text
 
 
 def write_csv(headers: list[str], rows: list[list]) -> bytes:
@@ -939,6 +1128,8 @@ def xlsx_out(sheet, value):
     elif isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.data_type = "s"  # text, even when it starts with "="
+        if is_clear_word(value):
+            cell.quotePrefix = True  # a stored "-" is text, not "clear this value"
     else:
         cell.value = value
     return cell
@@ -1001,10 +1192,14 @@ def preview(request, token: str):
         )
         return redirect("workspace:import")
     if request.method != "POST":
-        return render(
-            request, "workspace/import_preview.html", {"plan": plan_import(stored), "token": token}
-        )
-    plan = apply_import(stored)
+        plan = plan_import(stored)
+        remember_preview(token, plan)
+        return render(request, "workspace/import_preview.html", {"plan": plan, "token": token})
+    shown = request.POST.get("digest", "")
+    plan = apply_import(stored, shown)
+    if plan.digest != shown:
+        messages.error(request, changed_since(plan, shown_preview(token, shown)))
+        return redirect("workspace:import_preview", token=token)
     if plan.refused:
         messages.error(request, _("Er is niets geïmporteerd: er zijn geweigerde regels."))
         return redirect("workspace:import_preview", token=token)
