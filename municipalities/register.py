@@ -190,12 +190,39 @@ def _date(value: str, column: str) -> datetime.date:
         raise ValueError(f"ongeldige {column} {value!r} (verwacht JJJJ-MM-DD)") from None
 
 
-def _register_row(record: dict, line: int) -> RegisterRow:
-    if None in record:  # csv.DictReader's key for surplus fields
-        raise ValueError("te veel kolommen")
-    if any(record[c] is None for c in REGISTER_COLUMNS):
-        raise ValueError("te weinig kolommen")
-    values = {c: record[c].strip() for c in REGISTER_COLUMNS}
+def _read_csv(data: bytes, source: str, columns: tuple[str, ...], make_row) -> tuple[list, list]:
+    """The rows of a semicolon-separated reference file with the header
+    ``columns``, each made by ``make_row(values, line)`` (a ValueError names
+    what is wrong with it), and the errors found, each naming its line."""
+    reader = csv.DictReader(io.StringIO(_decode(data, source), newline=""), delimiter=";")
+    rows: list = []
+    errors: list[str] = []
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+        missing = [c for c in columns if c not in header]
+        if missing:
+            errors.append(
+                f"regel 1: kolom(men) {', '.join(missing)} ontbreken; "
+                f"verwacht de kop {';'.join(columns)}"
+            )
+            return rows, errors
+        reader.fieldnames = header
+        for record in reader:
+            try:
+                if None in record:  # csv.DictReader's key for surplus fields
+                    raise ValueError("te veel kolommen")
+                if any(record[c] is None for c in columns):
+                    raise ValueError("te weinig kolommen")
+                values = {c: record[c].strip() for c in columns}
+                rows.append(make_row(values, reader.line_num))
+            except ValueError as exc:
+                errors.append(f"regel {reader.line_num}: {exc}")
+    except csv.Error as exc:
+        errors.append(f"regel {max(reader.line_num, 1)}: geen leesbare CSV ({exc})")
+    return rows, errors
+
+
+def _register_row(values: dict, line: int) -> RegisterRow:
     for column in ("provincienaam", "gemeentenaam", "begindatum"):
         if not values[column]:
             raise ValueError(f"{column} ontbreekt")
@@ -245,26 +272,7 @@ def _consistency_errors(rows: list[RegisterRow]) -> list[str]:
 
 def parse_register(data: bytes, source: str = "het bestand") -> list[RegisterRow]:
     """Every row of a CBS municipality list, checked; errors name the line."""
-    reader = csv.DictReader(io.StringIO(_decode(data, source), newline=""), delimiter=";")
-    rows: list[RegisterRow] = []
-    errors: list[str] = []
-    try:
-        header = [name.strip().lower() for name in reader.fieldnames or []]
-        missing = [c for c in REGISTER_COLUMNS if c not in header]
-        if missing:
-            errors.append(
-                f"regel 1: kolom(men) {', '.join(missing)} ontbreken; "
-                f"verwacht de kop {';'.join(REGISTER_COLUMNS)}"
-            )
-        else:
-            reader.fieldnames = header
-            for record in reader:
-                try:
-                    rows.append(_register_row(record, reader.line_num))
-                except ValueError as exc:
-                    errors.append(f"regel {reader.line_num}: {exc}")
-    except csv.Error as exc:
-        errors.append(f"regel {max(reader.line_num, 1)}: geen leesbare CSV ({exc})")
+    rows, errors = _read_csv(data, source, REGISTER_COLUMNS, _register_row)
     errors += _consistency_errors(rows)
     if not errors and not rows:
         errors.append("het bestand bevat geen gemeenten")
@@ -487,12 +495,7 @@ def _choice(value: str, column: str, allowed: Iterable[str]) -> str:
     return value
 
 
-def _merger_row(record: dict, line: int) -> MergerRow:
-    if None in record:
-        raise ValueError("te veel kolommen")
-    if any(record[c] is None for c in MERGER_COLUMNS):
-        raise ValueError("te weinig kolommen")
-    values = {c: record[c].strip() for c in MERGER_COLUMNS}
+def _merger_row(values: dict, line: int) -> MergerRow:
     if not values["bron"]:
         raise ValueError("bron ontbreekt: elke opvolging heeft een bron")
     return MergerRow(
@@ -509,26 +512,7 @@ def _merger_row(record: dict, line: int) -> MergerRow:
 
 def parse_mergers(data: bytes, source: str = "het bestand") -> list[MergerRow]:
     """Every row of the merger file, checked on its own; errors name the line."""
-    reader = csv.DictReader(io.StringIO(_decode(data, source), newline=""), delimiter=";")
-    rows: list[MergerRow] = []
-    errors: list[str] = []
-    try:
-        header = [name.strip().lower() for name in reader.fieldnames or []]
-        missing = [c for c in MERGER_COLUMNS if c not in header]
-        if missing:
-            errors.append(
-                f"regel 1: kolom(men) {', '.join(missing)} ontbreken; "
-                f"verwacht de kop {';'.join(MERGER_COLUMNS)}"
-            )
-        else:
-            reader.fieldnames = header
-            for record in reader:
-                try:
-                    rows.append(_merger_row(record, reader.line_num))
-                except ValueError as exc:
-                    errors.append(f"regel {reader.line_num}: {exc}")
-    except csv.Error as exc:
-        errors.append(f"regel {max(reader.line_num, 1)}: geen leesbare CSV ({exc})")
+    rows, errors = _read_csv(data, source, MERGER_COLUMNS, _merger_row)
     if errors:
         raise _invalid(source, errors)
     return rows
