@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst, get_text_list
 from django.utils.translation import gettext as _
@@ -121,9 +122,11 @@ class VersionedForm(forms.ModelForm):
     ``parts`` names the records that belong to the whole ((model, foreign key
     name) pairs), so that the message also lists what changed in them."""
 
-    # Named apart from the model's ``version``, which no form may set.
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-    opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    # Named apart from the model's ``version``, which no form may set. Read
+    # leniently: a page from before this check, or one tampered with, counts
+    # as opened at an unknown older version: refused, with what is stored now.
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
     parts: tuple[tuple[type, str], ...] = ()
 
     def __init__(self, *args, **kwargs):
@@ -134,16 +137,19 @@ class VersionedForm(forms.ModelForm):
         }
         self.changes: list[str] = []
         self.initial["opened_version"] = self.instance.version
-        self.initial["opened_at"] = timezone.now()
-        if self.instance.pk:
-            self.fields["opened_version"].required = True
-            self.fields["opened_at"].required = True
+        self.initial["opened_at"] = timezone.now().isoformat()
+
+    @property
+    def opened_at_time(self) -> datetime.datetime | None:
+        """When the user opened the form, if the page says so readably."""
+        opened_at = parse_datetime(self.cleaned_data.get("opened_at") or "")
+        return opened_at if opened_at is not None and timezone.is_aware(opened_at) else None
 
     def clean(self):
         cleaned_data = super().clean()
-        version, opened_at = cleaned_data.get("opened_version"), cleaned_data.get("opened_at")
-        if self.instance.pk and version is not None and version != self.instance.version:
-            self.refuse_stale(opened_at)
+        version = cleaned_data.get("opened_version") or ""
+        if self.instance.pk and version != str(self.instance.version):
+            self.refuse_stale(self.opened_at_time)
         return cleaned_data
 
     def refuse_stale(self, opened_at: datetime.datetime | None) -> None:

@@ -21,7 +21,14 @@ from motions.models import (
 )
 from municipalities.models import Boundary, ContactMoment, Municipality
 
-from .conftest import make_faction, make_motion, make_municipality, make_party, make_province
+from .conftest import (
+    make_faction,
+    make_motion,
+    make_municipality,
+    make_party,
+    make_province,
+    opened,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +202,7 @@ def test_aliases_too_long_to_search_are_refused_in_dutch(coordinator_client):
         "slug": "utrecht",
         "province": municipality.province.pk,
         "aliases": ",".join(["U"] * 128),
+        **opened(municipality),
     }
     for inline in coordinator_client.get(url).context["inline_admin_formsets"]:
         data.update(inline_management(inline.formset.prefix))

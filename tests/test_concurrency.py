@@ -188,14 +188,31 @@ def test_an_unchanged_form_saved_twice_by_the_same_person_is_no_conflict(anna, m
     assert Motion.objects.get().votes_for == 12
 
 
-def test_a_form_without_its_version_is_refused_not_saved_blindly(anna, motion):
-    data = opened_form(anna, motion)
-    del data["opened_version"]
+@pytest.mark.parametrize(
+    ("changes", "dropped"),
+    [
+        ({}, ["opened_version"]),
+        ({"opened_version": "x"}, []),
+        ({"opened_version": "0", "opened_at": "gisteren"}, []),
+        ({}, ["opened_version", "opened_at"]),
+    ],
+    ids=["no-version", "bad-version", "bad-time", "page-from-before-the-check"],
+)
+def test_a_form_without_a_readable_version_is_refused_not_saved_blindly(
+    anna, motion, changes, dropped
+):
+    data = {**opened_form(anna, motion), **changes, "votes_for": "12"}
+    for name in dropped:
+        del data[name]
 
-    response = anna.post(edit_url(motion), {**data, "votes_for": "99"})
+    response = anna.post(edit_url(motion), data)
 
     assert response.status_code == 200
+    assert "Niet opgeslagen: iemand anders heeft dit gewijzigd" in text(response)
     assert Motion.objects.get().votes_for == 10
+    # What the page now holds can be saved, knowingly.
+    assert anna.post(edit_url(motion), shown_values(response)).status_code == 302
+    assert Motion.objects.get().votes_for == 12
 
 
 # --- the admin: every record volunteers edit ----------------------------------------

@@ -381,7 +381,7 @@ class DecisionForms:
             # another field of the form is wrong.
             self.form.is_valid()
             municipality = self.form.cleaned_data.get("municipality", municipality)
-            opened_at = self.form.cleaned_data.get("opened_at")
+            opened_at = self.form.opened_at_time
             if not creating and opened_at:
                 self.parts_then = parts_as_of(motion.pk, opened_at)
                 data = keep_rows_of_gone_parts(data, motion, self.parts_then)
