@@ -12,12 +12,14 @@ leaves nothing behind).
 """
 
 import datetime
+import time
 from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -27,18 +29,27 @@ from django.utils.translation import gettext_lazy
 
 SHOWN_VALUE = 80  # characters of a stored value shown beside the user's input
 VERSION_FIELDS = ("opened_version", "opened_at")  # the hidden fields of a VersionedForm
+EARLIEST_OPENING = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)  # a sane "opened at"
+
+
+def _now_in_microseconds() -> int:
+    return time.time_ns() // 1000
 
 
 class Versioned(models.Model):
-    """A record with a version that every save raises."""
+    """A record with a version that every save raises.
 
-    version = models.PositiveIntegerField(gettext_lazy("versie"), default=0, editable=False)
+    A version is at least the moment of the save in microseconds, so that it
+    never comes back: a record deleted and restored, or reverted, gets a
+    version no form opened earlier can carry."""
+
+    version = models.PositiveBigIntegerField(gettext_lazy("versie"), default=0, editable=False)
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.version += 1
+        self.version = max(self.version + 1, _now_in_microseconds())
         if (update_fields := kwargs.get("update_fields")) is not None:
             kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
@@ -46,7 +57,9 @@ class Versioned(models.Model):
 
 def touch(model: type[Versioned], pk) -> None:
     """A part of the record changed: so did the record, for every open form."""
-    model._base_manager.filter(pk=pk).update(version=F("version") + 1)
+    model._base_manager.filter(pk=pk).update(
+        version=Greatest(F("version") + 1, Value(_now_in_microseconds()))
+    )
 
 
 def lock(queryset: models.QuerySet, pk) -> models.Model:
@@ -66,10 +79,11 @@ def changes_since(
             **{f"{key}_id": instance.pk, "history_date__gt": since}
         ).select_related("history_user")
     records.sort(key=lambda r: (r.history_date, r.history_id))
-    return [_describe(record) for record in records]
+    return [text for text in map(_describe, records) if text]
 
 
 def _describe(record) -> str:
+    """One change as a sentence; "" for a save that changed nothing visible."""
     user = record.history_user
     who = (user.get_full_name() or user.get_username()) if user else _("het systeem")
     when = date_format(timezone.localtime(record.history_date), "j F H:i")
@@ -82,9 +96,11 @@ def _describe(record) -> str:
             for f in fields
             if f != "version"
         ]
+        if not labels:
+            return ""  # saved without a visible change
         what = _("%(name)s gewijzigd: %(fields)s") % {
             "name": name,
-            "fields": get_text_list(labels, _("en")) or _("niets zichtbaars"),
+            "fields": get_text_list(labels, _("en")),
         }
     elif record.history_type == "+":
         what = _("%(name)s toegevoegd: %(object)s") % {"name": name, "object": record.instance}
@@ -142,8 +158,13 @@ class VersionedForm(forms.ModelForm):
     @property
     def opened_at_time(self) -> datetime.datetime | None:
         """When the user opened the form, if the page says so readably."""
-        opened_at = parse_datetime(self.cleaned_data.get("opened_at") or "")
-        return opened_at if opened_at is not None and timezone.is_aware(opened_at) else None
+        try:
+            opened_at = parse_datetime(self.cleaned_data.get("opened_at") or "")
+        except ValueError:
+            return None
+        if opened_at is None or not timezone.is_aware(opened_at):
+            return None
+        return opened_at if EARLIEST_OPENING <= opened_at <= timezone.now() else None
 
     def clean(self):
         cleaned_data = super().clean()
@@ -209,10 +230,15 @@ def take_changes_of_others(
         ):
             continue  # a formset's own fields (id, DELETE) are no data of the record
         bound = form[name]
-        if opened is not None and not field.has_changed(opened[name].initial, bound.data):
+        if opened is None:
+            if field.has_changed(current[name].initial, bound.data):
+                conflicts.append(name)
+        elif not field.has_changed(opened[name].initial, bound.data):
             _set_data(form, name, field, current[name].value())
-        elif field.has_changed(current[name].initial, bound.data):
-            conflicts.append(name)
+        elif field.has_changed(opened[name].initial, current[name].value()) and (
+            field.has_changed(current[name].initial, bound.data)
+        ):
+            conflicts.append(name)  # both changed it, differently
     return conflicts
 
 

@@ -94,11 +94,11 @@ def test_an_older_form_does_not_undo_a_colleagues_save(anna, bert, motion):
     assert "Niet opgeslagen: iemand anders heeft dit gewijzigd" in page
     assert "Anna" in page and "stemmen voor" in page and "samenvatting" in page
     assert "Stem van een fractie gewijzigd: stem" in page
-    # His own change stays on the page, with what is stored beside it; what
-    # only Anna changed now shows her values.
+    # His own change stays on the page (only he changed it: no conflict to
+    # point at); what only Anna changed now shows her values.
     shown = shown_values(response)
     assert shown["title"] == "Motie gewortelde kinderen"
-    assert "Nu opgeslagen: Motie kinderpardon" in page
+    assert "Nu opgeslagen" not in page
     assert (shown["votes_for"], shown["summary"], shown["stemmen-0-vote"]) == (
         "12",
         "Nieuw",
@@ -299,3 +299,35 @@ def test_the_municipality_private_fields_are_versioned_in_the_admin(coordinators
 
     stored = Municipality.objects.get()
     assert (stored.griffie_email, stored.website) == ("griffie@zwolle.example", "")
+
+
+def test_a_form_opened_before_a_delete_and_restore_is_still_refused(
+    anna, bert, coordinator_client, motion
+):
+    berts = opened_form(bert, motion)
+    anna.post(edit_url(motion), {**opened_form(anna, motion), "summary": "Van Anna"})
+    coordinator_client.post(reverse("workspace:motion_delete", args=[motion.pk]))
+    deleted = Motion.history.filter(history_type="-").get()
+    coordinator_client.post(reverse("workspace:motion_restore", args=[deleted.history_id]))
+
+    response = bert.post(edit_url(motion), {**berts, "summary": "Van Bert"})
+
+    assert "Niet opgeslagen" in text(response)
+    assert Motion.objects.get().summary == "Van Anna"
+
+
+def test_two_people_adding_the_same_faction_vote_get_a_message_not_an_error(
+    anna, bert, motion
+):
+    Motion.objects.get().faction_votes.all().delete()
+    christian = Faction.objects.get(party__abbreviation="CU")
+    annas, berts = opened_form(anna, motion), opened_form(bert, motion)
+    row = {"stemmen-0-faction": str(christian.pk), "stemmen-0-vote": "for"}
+    assert anna.post(edit_url(motion), {**annas, **row}).status_code == 302
+
+    refused = bert.post(edit_url(motion), {**berts, **row, "stemmen-0-vote": "against"})
+    again = bert.post(edit_url(motion), shown_values(refused))
+
+    assert again.status_code == 200
+    assert "staat al bij deze motie" in text(again)
+    assert FactionVote.objects.get().vote == FactionVote.Vote.FOR

@@ -400,7 +400,7 @@ def test_the_same_faction_twice_is_refused(volunteer_client, council):
     )
     response = volunteer_client.post(create_url(), data)
 
-    assert refused(response, "GL staat al in de lijst.")
+    assert refused(response, "GL staat al bij deze motie.")
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:

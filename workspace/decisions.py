@@ -251,7 +251,7 @@ class FactionRowsFormSet(BaseInlineFormSet):
 
     def clean(self):
         # Replaces the generic uniqueness check with readable Dutch messages.
-        seen = set()
+        seen = self.factions_outside_the_form()
         for form in self.forms:
             if self._should_delete_form(form) or not form.cleaned_data.get("faction"):
                 continue
@@ -269,9 +269,19 @@ class FactionRowsFormSet(BaseInlineFormSet):
                 )
             elif faction.pk in seen:
                 form.add_error(
-                    "faction", _("%(faction)s staat al in de lijst.") % {"faction": faction.party}
+                    "faction",
+                    _("%(faction)s staat al bij deze motie.") % {"faction": faction.party},
                 )
             seen.add(faction.pk)
+
+    def factions_outside_the_form(self) -> set[int]:
+        """Factions of rows stored for the motion but not in what was sent: added
+        by someone else since the form was opened."""
+        if self.instance.pk is None:
+            return set()
+        in_form = {form.instance.pk for form in self.initial_forms}
+        stored = self.model.objects.filter(motion=self.instance).exclude(pk__in=in_form)
+        return set(stored.exclude(faction=None).values_list("faction_id", flat=True))
 
 
 class VoteFormSet(FactionRowsFormSet):
