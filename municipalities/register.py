@@ -353,14 +353,21 @@ _REGISTER_FIELDS = ("name", "province_id", "aliases", "search_text", "began_on",
 
 
 def _apply(
-    municipality: Municipality, planned: PlannedMunicipality, provinces: dict[str, Province]
+    municipality: Municipality,
+    planned: PlannedMunicipality,
+    provinces: dict[str, Province],
+    as_of: datetime.date,
 ) -> None:
     municipality.name = planned.row.name
     municipality.province = provinces[planned.row.province_code]
     municipality.aliases = _with_alias(municipality.aliases, ALIASES.get(planned.row.code))
     municipality.search_text = municipality.build_search_text()
     municipality.began_on = planned.began_on
-    municipality.dissolved_on = planned.dissolved_on
+    # An ending after the as-of date that the register does not give yet (next
+    # year's merger, entered by a coordinator) stays; the register decides the rest.
+    ahead = municipality.dissolved_on is not None and municipality.dissolved_on > as_of
+    if planned.dissolved_on is not None or not ahead:
+        municipality.dissolved_on = planned.dissolved_on
 
 
 def _sync_municipalities(
@@ -383,7 +390,7 @@ def _sync_municipalities(
     for code in sorted(plan, key=lambda c: (not plan[c].exists_on(as_of), c)):
         if code not in existing:
             municipality = Municipality(code=code, slug=_municipality_slug(plan[code], taken))
-            _apply(municipality, plan[code], provinces)
+            _apply(municipality, plan[code], provinces, as_of)
             new.append(municipality)
     created = bulk_create_with_history(new, Municipality, default_change_reason=reason)
     existing.update((m.code, m) for m in created)
@@ -397,7 +404,7 @@ def _sync_municipalities(
         fields: tuple[str, ...] = ()
         if code in was_ended:  # not created just now
             before = [getattr(municipality, f) for f in _REGISTER_FIELDS]
-            _apply(municipality, planned, provinces)
+            _apply(municipality, planned, provinces, as_of)
             fields = tuple(
                 f.removesuffix("_id")
                 for f, old in zip(_REGISTER_FIELDS, before, strict=True)

@@ -119,8 +119,10 @@ def detail(request, slug: str):
     if not municipality.is_active and municipality.dissolved_on:
         successions = list(municipality.successions.select_related("successor"))
         ending = ending_sentence(municipality, successions)
-    origins = municipality.origins.select_related("predecessor", "successor").order_by(
-        "-predecessor__dissolved_on", "predecessor__name"
+    origins = (
+        municipality.origins.filter(predecessor__in=Municipality.objects.dissolved())
+        .select_related("predecessor", "successor")
+        .order_by("-predecessor__dissolved_on", "predecessor__name")
     )
     return render(
         request,

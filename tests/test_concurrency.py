@@ -316,9 +316,7 @@ def test_a_form_opened_before_a_delete_and_restore_is_still_refused(
     assert Motion.objects.get().summary == "Van Anna"
 
 
-def test_two_people_adding_the_same_faction_vote_get_a_message_not_an_error(
-    anna, bert, motion
-):
+def test_two_people_adding_the_same_faction_vote_get_a_message_not_an_error(anna, bert, motion):
     Motion.objects.get().faction_votes.all().delete()
     christian = Faction.objects.get(party__abbreviation="CU")
     annas, berts = opened_form(anna, motion), opened_form(bert, motion)

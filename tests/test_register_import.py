@@ -465,3 +465,22 @@ def test_import_reads_the_default_file_from_a_url(web_server, tmp_path, settings
 def test_missing_url_is_a_clear_error(web_server):
     with pytest.raises(ReferenceDataError, match=r"Kan .* niet lezen"):
         import_municipalities(f"{web_server}/bestaat-niet.csv")
+
+
+def test_a_coordinators_ending_after_the_register_date_survives_the_import(tmp_path, client):
+    rows = (
+        "27;Noord-Holland;0001;Oud;1970-01-01;",
+        "27;Noord-Holland;0002;Buur;1970-01-01;",
+    )
+    small_import(tmp_path, *rows, as_of=JAN_2025)
+    oud, buur = municipality("GM0001"), municipality("GM0002")
+    oud.dissolved_on = datetime.date(2027, 1, 1)  # next year's merger, not in any file yet
+    oud.save()
+    Succession.objects.create(predecessor=oud, successor=buur, source="wetsvoorstel")
+
+    small_import(tmp_path, *rows, as_of=JAN_2025)
+
+    assert municipality("GM0001").dissolved_on == datetime.date(2027, 1, 1)
+    content = client.get(buur.get_absolute_url()).content.decode()
+    assert "Voorgangers" not in content  # it has not happened yet
+    assert client.get(oud.get_absolute_url()).status_code == 200
