@@ -12,7 +12,9 @@ or a coordinator), never from a guess.
 import datetime
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -281,6 +283,24 @@ class Register:
         return [self.resolution(text, m) for m in dict.fromkeys(found)]
 
 
+_in_use: ContextVar["Register | None"] = ContextVar("register", default=None)
+
+
+@contextmanager
+def reusing(register: Register) -> Iterator[Register]:
+    """Let the rules of the records validated inside read ``register`` instead
+    of loading one each (an import checks thousands of rows against one)."""
+    token = _in_use.set(register)
+    try:
+        yield register
+    finally:
+        _in_use.reset(token)
+
+
+def _register() -> Register:
+    return _in_use.get() or Register()
+
+
 def ended_problem(municipality: Municipality, first: datetime.date, when: str) -> str:
     """Why the council of ``municipality`` cannot have acted in a period that
     starts on ``first`` (``when``: "op 15 oktober 2025", "in april 2022"), or "":
@@ -288,7 +308,7 @@ def ended_problem(municipality: Municipality, first: datetime.date, when: str) -
     the area (the register is read only when there is something to say)."""
     if municipality.dissolved_on is None or municipality.dissolved_on > first:
         return ""
-    paths = Register().successors_on(municipality, first)
+    paths = _register().successors_on(municipality, first)
     holders = list(dict.fromkeys(path.municipality for path in paths))
     params = {"old": municipality.name, "when": when}
     if not holders:
@@ -315,7 +335,7 @@ def not_begun_problem(municipality: Municipality, last: datetime.date, when: str
     if municipality.began_on is None or municipality.began_on <= last:
         return ""
     params = {"new": municipality.name, "when": when, "date": _day(municipality.began_on)}
-    origins = Register().predecessors_on(municipality, last)
+    origins = _register().predecessors_on(municipality, last)
     if not origins:
         return _("%(new)s bestond %(when)s nog niet: de gemeente ontstond op %(date)s.") % params
     return _(

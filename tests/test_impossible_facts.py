@@ -475,6 +475,19 @@ def test_import_preview_makes_no_query_per_row(
     assert [row.action_label for row in page.context["plan"].rows] == ["nieuw"] * rows
 
 
+@pytest.mark.parametrize("rows", [1, 20])
+def test_import_preview_reads_the_register_once_for_refused_rows_too(
+    coordinator_client, register, tmp_path, django_assert_num_queries, rows
+):
+    """Rows of a council after it ended: each message names its successor."""
+    lines = [f"Weesp;Motie {n};aangenomen;;04-2022" for n in range(rows)]
+    url, _page = import_preview(coordinator_client, write_csv(tmp_path, lines))
+    # the same seven queries: the import's register also phrases the refusals
+    with django_assert_num_queries(7):
+        page = coordinator_client.get(url)
+    assert [row.action_label for row in page.context["plan"].rows] == ["geweigerd"] * rows
+
+
 # --- the report form -------------------------------------------------------------------
 
 

@@ -53,7 +53,7 @@ from kinderpardon.uploads import shorten_middle
 from motions.dates import DatePrecision, parse_partial
 from motions.models import Motion
 from municipalities.models import ContactMoment, Faction, Municipality
-from municipalities.resolver import CBS_CODE, Register, Resolution
+from municipalities.resolver import CBS_CODE, Register, Resolution, reusing
 from municipalities.text import fold
 
 from .roles import requires
@@ -935,10 +935,11 @@ def plan_import(upload: dict, *, lock: bool = False) -> Plan:
     used: set[int] = set()
     first_seen: dict[tuple, int] = {}
     planned = []
-    for number, cells in upload["rows"]:
-        row = Row(number, cells)
-        values = sheet.read(row, context)
-        planned.append(plan_row(sheet, row, values, existing, used, first_seen))
+    with reusing(context.register):
+        for number, cells in upload["rows"]:
+            row = Row(number, cells)
+            values = sheet.read(row, context)
+            planned.append(plan_row(sheet, row, values, existing, used, first_seen))
     return Plan(sheet, upload["filename"], upload["ignored"], planned)
 
 
