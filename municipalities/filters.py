@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import OrderBy
@@ -20,7 +21,7 @@ from motions.models import Motion
 
 from .models import Municipality, MunicipalityStatus, Province, active_on
 from .resolver import CBS_CODE, Register
-from .text import fold
+from .text import fold, name_slug
 
 PER_PAGE = 50
 
@@ -100,6 +101,8 @@ class MunicipalityFilter(django_filters.FilterSet):
         name, the municipality that ended (shown only when searched for) with
         where it lives on today (see ``explain``)."""
         match = Q(search_text__contains=fold(value))
+        if slug := name_slug(value):  # "s gravenhage" for 's-Gravenhage
+            match |= Q(slug__contains=slug)
         if code := CBS_CODE.fullmatch(fold(value)):
             match |= Q(code=f"GM{int(code[1]):04d}")
         for former in self.former:
@@ -112,9 +115,21 @@ class MunicipalityFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         text = self.form.cleaned_data.get("q") or ""
-        self.former = Register().search(text) if text.strip() else []
+        self.register = Register() if text.strip() else None
+        self.former = self.register.search(text) if self.register else []
         shown = [former.named.pk for former in self.former]
         return super().filter_queryset(queryset.filter(active_on() | Q(pk__in=shown)))
+
+    def suggestion(self) -> str:
+        """For a search that found nothing: the names it probably meant."""
+        if getattr(self, "register", None) is None:
+            return ""
+        try:
+            self.register.resolve(self.form.cleaned_data.get("q") or "")
+        except ValidationError as error:
+            if "choices" in (error.params or {}):  # "Bedoelt u Schinnen (nu Beekdaelen)?"
+                return " ".join(error.messages)
+        return ""
 
     def explain(self, municipalities: list) -> None:
         """Give the rows found through a former name its ``note`` ("Schinnen

@@ -97,7 +97,12 @@ def municipality_list(request):
     filterset = MunicipalityFilter(request.GET, queryset=municipalities)
     listing = paginate(request, filterset.qs)
     filterset.explain(listing.page.object_list)
-    return render(request, "municipalities/list.html", {"filter": filterset, "listing": listing})
+    suggestion = "" if listing.page.paginator.count else filterset.suggestion()
+    return render(
+        request,
+        "municipalities/list.html",
+        {"filter": filterset, "listing": listing, "suggestion": suggestion},
+    )
 
 
 def detail(request, slug: str):

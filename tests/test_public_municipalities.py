@@ -464,3 +464,18 @@ def test_withdrawn_motion_without_a_decision_date_gets_no_made_up_date(client):
 
     assert "In Kampen is een motie ingetrokken." in content
     assert "5 maart 2024 een motie ingetrokken" not in content
+
+
+def test_a_search_that_finds_nothing_suggests_what_was_probably_meant(client):
+    beekdaelen = make_municipality(name="Beekdaelen")
+    make_municipality(name="Schinnen", dissolved_on=datetime.date(2019, 1, 1), successor=beekdaelen)
+
+    content = text(page(client, q="Schinen"))
+
+    assert "Bedoelt u Schinnen (nu Beekdaelen)?" in content
+
+
+def test_a_search_written_like_a_slug_finds_the_name(client):
+    make_municipality(name="'s-Gravenhage", slug="s-gravenhage", aliases="Den Haag")
+
+    assert row_names(page(client, q="s gravenhage")) == ["'s-Gravenhage"]

@@ -198,3 +198,14 @@ def test_every_caller_says_a_former_name_belongs_to_todays_municipality(
     )
     _url, response = preview(coordinator_client, write(tmp_path, "c.csv", contacts), "contacten")
     assert row_notes(response)[2] == [note]
+
+
+def test_the_decision_forms_first_step_says_what_the_resolver_says(volunteer_client):
+    for name in ("Bergen (NH.)", "Bergen (L.)", "Bergen op Zoom"):
+        make_municipality(name=name)
+
+    response = volunteer_client.get(reverse("workspace:motion_create"), {"gemeente": "Bergen"})
+
+    content = response.content.decode()
+    assert "Meerdere gemeenten passen bij “Bergen”" in content
+    assert 'value="Bergen"' in content

@@ -484,19 +484,21 @@ class DecisionForms:
         ]
 
 
-def municipality_from_query(request) -> Municipality | None:
-    """``?gemeente=``: a slug, name, alias or CBS code; None when it names none."""
+def municipality_from_query(request) -> tuple[Municipality | None, str]:
+    """``?gemeente=``: a slug, name, alias, CBS code or former name, and the
+    resolver's message when it names none or several."""
     text = request.GET.get("gemeente", "")
     try:
-        return resolve(text).named if text.strip() else None
-    except ValidationError:
-        return None
+        return (resolve(text).named if text.strip() else None), ""
+    except ValidationError as error:
+        return None, " ".join(error.messages)
 
 
 @requires("motions.add_motion")
 def create(request):
     report = triage.report_to_accept(request)
-    municipality = municipality_from_query(request) or (report and report.municipality)
+    municipality, not_understood = municipality_from_query(request)
+    municipality = municipality or (report and report.municipality)
     national = request.GET.get("niveau") == Motion.Level.NATIONAL
     if municipality is None and not national and request.method != "POST":
         # Choosing the council first lets its factions fill the selects, without a script.
@@ -505,7 +507,8 @@ def create(request):
             "workspace/motion_form.html",
             {
                 "choose_municipality": True,
-                "unknown": request.GET.get("gemeente", ""),
+                "typed": request.GET.get("gemeente", ""),
+                "not_understood": not_understood,
                 "municipality_names": municipality_names(),
             },
         )
