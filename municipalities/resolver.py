@@ -12,6 +12,7 @@ or a coordinator), never from a guess.
 import datetime
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,12 +32,17 @@ MAX_CHOICES = 8
 MIN_FORMER_PREFIX = 3  # letters before a former name is matched by its beginning
 
 
+def _name(municipality: Municipality) -> str:
+    """The name, told apart from a namesake where there is one ("Sluis (tot 1995)")."""
+    return getattr(municipality, "label", municipality.name)
+
+
 def _text_list(municipalities: Iterable[Municipality]) -> str:
-    return str(get_text_list([m.name for m in municipalities], _("of")))
+    return str(get_text_list([_name(m) for m in municipalities], _("of")))
 
 
 def _and_list(municipalities: Iterable[Municipality]) -> str:
-    return str(get_text_list([m.name for m in municipalities], _("en")))
+    return str(get_text_list([_name(m) for m in municipalities], _("en")))
 
 
 def _day(value) -> str:
@@ -65,17 +71,18 @@ class Resolution:
             return self.current[0]
         if self.current:
             raise ValidationError(
-                _(
-                    "%(old)s bestaat niet meer; het gebied hoort nu bij %(choices)s. "
-                    "Kies de gemeente waar het om gaat."
-                ),
+                _("%(old)s bestaat niet meer; het gebied hoort nu bij %(new)s. Kies %(choices)s."),
                 code="split",
-                params={"old": self.named.name, "choices": _text_list(self.current)},
+                params={
+                    "old": _name(self.named),
+                    "new": _and_list(self.current),
+                    "choices": _text_list(self.current),
+                },
             )
         raise ValidationError(
             _("%(old)s is opgeheven per %(date)s. Kies de gemeente waar het nu bij hoort."),
             code="gone",
-            params={"old": self.named.name, "date": _day(self.named.dissolved_on)},
+            params={"old": _name(self.named), "date": _day(self.named.dissolved_on)},
         )
 
 
@@ -105,8 +112,15 @@ class Register:
                 self.origins.setdefault(succession.successor_id, []).append(succession)
         self.by_code = {m.code.upper(): m for m in self.municipalities}
         self.by_name: dict[str, list[Municipality]] = {}
+        namesakes = Counter(fold(m.name) for m in self.municipalities)
         for municipality in self.municipalities:
-            for name in {*names_of(municipality), municipality.slug}:
+            names = {*names_of(municipality), municipality.slug}
+            if namesakes[fold(municipality.name)] > 1 and not municipality.is_active:
+                period = municipality.dissolved_on or municipality.began_on
+                word = _("tot") if municipality.dissolved_on else _("vanaf")
+                municipality.label = f"{municipality.name} ({word} {period.year})"
+                names.add(fold(municipality.label))
+            for name in names:
                 self.by_name.setdefault(name, []).append(municipality)
 
     # --- where a municipality lives on, and what it came from ---------------------
@@ -167,23 +181,23 @@ class Register:
             if named.dissolved_on is None or named.dissolved_on > timezone.localdate():
                 return ""  # not yet begun: nothing to say
             return _("%(old)s is opgeheven per %(date)s.") % {
-                "old": named.name,
+                "old": _name(named),
                 "date": _day(named.dissolved_on),
             }
         if len(current) > 1:
             return _("%(old)s bestaat niet meer; het gebied hoort nu bij %(new)s.") % {
-                "old": named.name,
+                "old": _name(named),
                 "new": _and_list(current),
             }
         if len(own) == 1 and own[0].kind == Succession.Kind.RENAME and own[0].successor.is_active:
             return _("%(old)s heet sinds %(date)s %(new)s.") % {
-                "old": named.name,
+                "old": _name(named),
                 "date": _day(named.dissolved_on),
                 "new": current[0].name,
             }
         since = max(p.since for p in paths)
         return _("%(old)s hoort sinds %(date)s bij %(new)s.") % {
-            "old": named.name,
+            "old": _name(named),
             "date": _day(since),
             "new": current[0].name,
         }
@@ -240,8 +254,11 @@ class Register:
             return municipality.name
         current = self.resolution(municipality.name, municipality).current
         if current:
-            return _("%(old)s (nu %(new)s)") % {"old": municipality.name, "new": _and_list(current)}
-        return _("%(old)s (opgeheven)") % {"old": municipality.name}
+            return _("%(old)s (nu %(new)s)") % {
+                "old": _name(municipality),
+                "new": _and_list(current),
+            }
+        return _("%(old)s (opgeheven)") % {"old": _name(municipality)}
 
     def _ambiguous(self, text: str, candidates: list[Municipality]) -> ValidationError:
         choices = sorted(candidates, key=lambda m: (not m.is_active, fold(m.name)))[:MAX_CHOICES]
@@ -308,9 +325,13 @@ def ended_problem(municipality: Municipality, first: datetime.date, when: str) -
     the area (the register is read only when there is something to say)."""
     if municipality.dissolved_on is None or municipality.dissolved_on > first:
         return ""
-    paths = _register().successors_on(municipality, first)
+    register = _register()
+    paths = register.successors_on(municipality, first)
     holders = list(dict.fromkeys(path.municipality for path in paths))
-    params = {"old": municipality.name, "when": when}
+    params = {
+        "old": _name(register.by_code.get(municipality.code.upper(), municipality)),
+        "when": when,
+    }
     if not holders:
         return _("%(old)s bestond %(when)s niet meer: de gemeente is opgeheven per %(date)s.") % {
             **params,
@@ -334,8 +355,10 @@ def not_begun_problem(municipality: Municipality, last: datetime.date, when: str
     names the councils it was formed from."""
     if municipality.began_on is None or municipality.began_on <= last:
         return ""
-    params = {"new": municipality.name, "when": when, "date": _day(municipality.began_on)}
-    origins = _register().predecessors_on(municipality, last)
+    register = _register()
+    named = register.by_code.get(municipality.code.upper(), municipality)
+    params = {"new": _name(named), "when": when, "date": _day(municipality.began_on)}
+    origins = register.predecessors_on(municipality, last)
     if not origins:
         return _("%(new)s bestond %(when)s nog niet: de gemeente ontstond op %(date)s.") % params
     return _(

@@ -21,7 +21,7 @@ from motions.models import ActionReport, Motion, MotionEvent
 from municipalities.models import Municipality
 from municipalities.register import import_municipalities
 
-from .conftest import make_motion, make_municipality
+from .conftest import make_motion, make_municipality, opened
 from .test_spreadsheets import apply
 
 pytestmark = pytest.mark.django_db
@@ -350,7 +350,7 @@ def test_editing_a_motion_to_2099_keeps_what_was_stored(volunteer_client, regist
     motion = make_motion(municipality=register["Zeist"], decided_on=datetime.date(2025, 4, 1))
     url = reverse("workspace:motion_edit", args=[motion.pk])
 
-    response = volunteer_client.post(url, decision("Zeist", decided_on="03-2099"))
+    response = volunteer_client.post(url, decision("Zeist", decided_on="03-2099") | opened(motion))
 
     assert field_error(response, "decided_on").startswith("Maart 2099 ligt in de toekomst")
     motion.refresh_from_db()
@@ -361,7 +361,8 @@ def test_editing_a_motion_to_a_council_that_had_ended_is_refused(volunteer_clien
     motion = make_motion(municipality=register["Altena"], decided_on=datetime.date(2025, 10, 15))
     url = reverse("workspace:motion_edit", args=[motion.pk])
 
-    response = volunteer_client.post(url, decision("Aalburg", decided_on="15-10-2025"))
+    data = decision("Aalburg", decided_on="15-10-2025") | opened(motion)
+    response = volunteer_client.post(url, data)
 
     assert field_error(response, "decided_on") == AALBURG_2025
     motion.refresh_from_db()
@@ -602,7 +603,8 @@ def test_admin_change_refuses_moving_a_decision_into_the_future(coordinator_clie
 
     response = coordinator_client.post(
         reverse("admin:motions_motion_change", args=[motion.pk]),
-        admin_motion(register["Zeist"], decided_on="2099-01-01", decided_precision=YEAR),
+        admin_motion(register["Zeist"], decided_on="2099-01-01", decided_precision=YEAR)
+        | opened(motion),
     )
 
     assert response.status_code == 200

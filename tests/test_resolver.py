@@ -209,3 +209,26 @@ def test_the_decision_forms_first_step_says_what_the_resolver_says(volunteer_cli
     content = response.content.decode()
     assert "Meerdere gemeenten passen bij “Bergen”" in content
     assert 'value="Bergen"' in content
+
+
+def test_a_former_municipality_sharing_a_name_is_told_apart_and_can_be_chosen(councils):
+    today = make_municipality(name="Sluis", code="GM1714", began_on=datetime.date(2003, 1, 1))
+    old = make_municipality(name="Sluis", code="GM0713", dissolved_on=datetime.date(1995, 1, 1))
+    Succession.objects.create(predecessor=old, successor=today, source="t")
+
+    assert resolve("Sluis").named == today
+    assert resolve("Sluis (tot 1995)").named == old
+    assert resolve("GM0713").note == "Sluis (tot 1995) hoort sinds 1 januari 1995 bij Sluis."
+
+
+def test_an_export_of_a_former_namesake_imports_again(coordinator_client, tmp_path):
+    make_municipality(name="Sluis", code="GM1714", began_on=datetime.date(2003, 1, 1))
+    make_municipality(name="Sluis", code="GM0713", dissolved_on=datetime.date(2003, 1, 1))
+    csv_file = write(
+        tmp_path, "m.csv", "gemeente;cbs_code;titel;status\nSluis;GM0713;Motie;ingediend\n"
+    )
+
+    _url, response = preview(coordinator_client, csv_file)
+
+    [row] = response.context["plan"].rows
+    assert (row.action, row.instance.municipality.code) == ("create", "GM0713")

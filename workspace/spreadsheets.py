@@ -53,7 +53,7 @@ from kinderpardon.uploads import shorten_middle
 from motions.dates import DatePrecision, parse_partial
 from motions.models import Motion
 from municipalities.models import ContactMoment, Faction, Municipality
-from municipalities.resolver import CBS_CODE, Register, Resolution, reusing
+from municipalities.resolver import CBS_CODE, Register, Resolution, names_of, reusing
 from municipalities.text import fold
 
 from .roles import requires
@@ -565,7 +565,8 @@ class Context:
                 if not CBS_CODE.fullmatch(fold(code)):
                     raise ValueError(_('CBS-code "%(code)s" is onbekend') % {"code": code})
                 found = self.register.resolve(code)
-                if name and self.register.resolve(name).named != found.named:
+                fits = not name or fold(name) in names_of(found.named)
+                if not fits and self.register.resolve(name).named != found.named:
                     raise ValidationError(
                         _('"%(name)s" past niet bij CBS-code %(code)s (%(found)s)')
                         % {"name": name, "code": found.named.code, "found": found.named.name}
