@@ -343,6 +343,20 @@ def succession_problem(predecessor: Municipality, successor: Municipality) -> st
     return ""
 
 
+def council_absent(municipality: Municipality, day: datetime.date) -> str:
+    """Why the council of ``municipality`` could not be dealt with on ``day``."""
+    if municipality.dissolved_on is not None and municipality.dissolved_on <= day:
+        return _("%(name)s is opgeheven per %(date)s; kies de gemeente waar het nu bij hoort.") % {
+            "name": municipality.name,
+            "date": date_format(municipality.dissolved_on, "j F Y"),
+        }
+    return _("%(name)s bestond op %(date)s nog niet; de gemeente ontstond op %(began)s.") % {
+        "name": municipality.name,
+        "date": date_format(day, "j F Y"),
+        "began": date_format(municipality.began_on, "j F Y"),
+    }
+
+
 class Boundary(models.Model):
     """A municipality's outline for one year, simplified, as a GeoJSON geometry
     in WGS84. Kept apart so that lists of municipalities stay light."""
@@ -484,6 +498,23 @@ class Faction(Versioned):
     def __str__(self) -> str:
         return f"{self.party} ({self.municipality}, {self.election_year})"
 
+    def clean(self):
+        """A term that has begun, of a council that existed then."""
+        if self.election_year is None or not self.municipality_id:
+            return
+        if self.election_year > timezone.localdate().year:
+            raise ValidationError(
+                {
+                    "election_year": _("De raadsperiode van %(year)s is nog niet begonnen.")
+                    % {"year": self.election_year}
+                }
+            )
+        first_day = datetime.date(self.election_year, 1, 1)
+        council = self.municipality
+        begun = council.began_on is None or council.began_on.year <= self.election_year
+        if not begun or (council.dissolved_on is not None and council.dissolved_on <= first_day):
+            raise ValidationError({"election_year": council_absent(council, first_day)})
+
 
 # A contact happened (or is planned within weeks); a follow-up is planned within
 # a year. Anything further away is a typo such as 2205 for 2025.
@@ -571,6 +602,8 @@ class ContactMoment(Versioned):
             )
         elif self.date and self.date < EARLIEST_CONTACT:
             errors["date"] = _("Deze datum ligt te ver in het verleden.")
+        elif self.date and self.municipality_id and not self.municipality.exists_on(self.date):
+            errors["date"] = council_absent(self.municipality, self.date)
         if self.follow_up_on:
             if self.follow_up_on > today + datetime.timedelta(days=FOLLOW_UP_DAYS_AHEAD):
                 errors["follow_up_on"] = _(

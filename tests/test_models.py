@@ -12,6 +12,7 @@ from motions.models import ActionReport, FactionVote, ModelMotion, Motion, Sourc
 from municipalities.models import (
     Boundary,
     ContactMoment,
+    Faction,
     Municipality,
     MunicipalityStatus,
     Party,
@@ -399,3 +400,45 @@ def test_active_means_begun_and_not_yet_ended_on_the_day_asked():
         False,
         True,
     ]
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        (2099, "De raadsperiode van 2099 is nog niet begonnen."),
+        (2019, "Aalburg is opgeheven per 1 januari 2019"),
+        (2026, "Aalburg is opgeheven per 1 januari 2019"),
+    ],
+)
+def test_a_faction_of_a_term_that_cannot_have_been_is_refused(year, message):
+    aalburg = make_municipality(name="Aalburg", dissolved_on=datetime.date(2019, 1, 1))
+    faction = Faction(municipality=aalburg, party=make_party(), election_year=year)
+
+    with pytest.raises(ValidationError) as error:
+        faction.full_clean()
+    assert message in messages(error.value)
+
+
+def test_a_faction_before_its_council_began_is_refused():
+    dijk_en_waard = make_municipality(name="Dijk en Waard", began_on=datetime.date(2022, 1, 1))
+    faction = Faction(municipality=dijk_en_waard, party=make_party(), election_year=2018)
+
+    with pytest.raises(ValidationError) as error:
+        faction.full_clean()
+    assert "Dijk en Waard bestond op 1 januari 2018 nog niet" in messages(error.value)
+    Faction(municipality=dijk_en_waard, party=make_party(), election_year=2022).full_clean()
+
+
+def test_a_contact_with_a_council_that_had_ended_is_refused():
+    aalburg = make_municipality(name="Aalburg", dissolved_on=datetime.date(2019, 1, 1))
+    contact = ContactMoment(
+        municipality=aalburg,
+        date=datetime.date(2026, 11, 1),
+        channel=ContactMoment.Channel.EMAIL,
+        direction=ContactMoment.Direction.SENT,
+        summary="Brief",
+    )
+
+    with pytest.raises(ValidationError) as error:
+        contact.full_clean()
+    assert "Aalburg is opgeheven per 1 januari 2019" in messages(error.value)
