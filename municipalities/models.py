@@ -251,12 +251,33 @@ class Municipality(Versioned):
         return " | ".join(fold(n) for n in [self.name, *self.alias_list])
 
     def clean(self):
-        """Many short aliases fold into a longer search text (each separator grows
-        from "," to " | "): refuse what would not fit instead of failing on save."""
+        """Aliases that fit and name no other municipality; dates that keep the
+        merger history true (rules across rows, so no constraint can hold them)."""
+        errors: dict[str, list] = {}
+        # Many short aliases fold into a longer search text (each separator grows
+        # from "," to " | "): refuse what would not fit instead of failing on save.
         if len(self.build_search_text()) > self._meta.get_field("search_text").max_length:
-            raise ValidationError(
-                {"aliases": _("Deze andere namen zijn samen te lang; laat er een paar weg.")}
+            errors["aliases"] = [_("Deze andere namen zijn samen te lang; laat er een paar weg.")]
+        if self.alias_list:
+            others = (
+                Municipality.objects.active().exclude(pk=self.pk).values_list("name", flat=True)
             )
+            names = {fold(name): name for name in others}
+            for alias in self.alias_list:
+                if fold(alias) in names:
+                    errors.setdefault("aliases", []).append(
+                        _("%(name)s is de naam van een andere gemeente.")
+                        % {"name": names[fold(alias)]}
+                    )
+        if self.pk:
+            for origin in self.origins.select_related("predecessor"):
+                if problem := succession_problem(origin.predecessor, self):
+                    errors.setdefault("began_on", []).append(problem)
+            for succession in self.successions.select_related("successor"):
+                if problem := succession_problem(self, succession.successor):
+                    errors.setdefault("dissolved_on", []).append(problem)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Succession(models.Model):

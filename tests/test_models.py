@@ -442,3 +442,22 @@ def test_a_contact_with_a_council_that_had_ended_is_refused():
     with pytest.raises(ValidationError) as error:
         contact.full_clean()
     assert "Aalburg is opgeheven per 1 januari 2019" in messages(error.value)
+
+
+def test_an_alias_that_is_another_municipalitys_name_is_refused():
+    make_municipality(name="Utrecht")
+    amersfoort = make_municipality(name="Amersfoort", aliases="utrecht")
+
+    with pytest.raises(ValidationError) as error:
+        amersfoort.full_clean()
+    assert "Utrecht is de naam van een andere gemeente." in messages(error.value)
+
+
+def test_a_successor_cannot_begin_after_the_predecessors_that_went_into_it():
+    beekdaelen = make_municipality(name="Beekdaelen", began_on=datetime.date(2019, 1, 1))
+    make_municipality(name="Nuth", dissolved_on=datetime.date(2019, 1, 1), successor=beekdaelen)
+    beekdaelen.began_on = datetime.date(2020, 1, 1)
+
+    with pytest.raises(ValidationError) as error:
+        beekdaelen.full_clean()
+    assert "Beekdaelen bestond niet op 1 januari 2019" in messages(error.value)
