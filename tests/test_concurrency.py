@@ -194,9 +194,10 @@ def test_an_unchanged_form_saved_twice_by_the_same_person_is_no_conflict(anna, m
         ({}, ["opened_version"]),
         ({"opened_version": "x"}, []),
         ({"opened_version": "0", "opened_at": "gisteren"}, []),
+        ({"opened_version": "0", "opened_at": "0001-01-01T00:00:00+00:00"}, []),
         ({}, ["opened_version", "opened_at"]),
     ],
-    ids=["no-version", "bad-version", "bad-time", "page-from-before-the-check"],
+    ids=["no-version", "bad-version", "bad-time", "year-one", "page-from-before-the-check"],
 )
 def test_a_form_without_a_readable_version_is_refused_not_saved_blindly(
     anna, motion, changes, dropped
@@ -329,3 +330,13 @@ def test_two_people_adding_the_same_faction_vote_get_a_message_not_an_error(anna
     assert again.status_code == 200
     assert "staat al bij deze motie" in text(again)
     assert FactionVote.objects.get().vote == FactionVote.Vote.FOR
+
+
+@pytest.mark.parametrize("count", ["x", "3000000", "-1", ""])
+def test_tampered_row_counts_are_refused_not_an_error(anna, motion, count):
+    data = {**opened_form(anna, motion), "stemmen-INITIAL_FORMS": count}
+
+    response = anna.post(edit_url(motion), data)
+
+    assert response.status_code == 200
+    assert "Er is niets opgeslagen" in text(response)

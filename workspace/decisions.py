@@ -325,8 +325,11 @@ def keep_rows_of_gone_parts(data: QueryDict, motion: Motion, then: dict) -> Quer
     opening, see ``parts_as_of``), the row goes: the deletion stands. Changed by
     the user, it becomes a new row, so that what was typed is kept and shown."""
     for prefix, (model, form_class) in FORMSET_PARTS.items():
-        initial = int(data.get(f"{prefix}-INITIAL_FORMS") or 0)
-        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+        initial = data.get(f"{prefix}-INITIAL_FORMS", "")
+        total = data.get(f"{prefix}-TOTAL_FORMS", "")
+        if not (initial.isdigit() and total.isdigit() and int(initial) <= int(total) <= 1000):
+            continue  # the formset itself says what is wrong with its counts
+        initial, total = int(initial), int(total)
         ids = [data.get(f"{prefix}-{i}-id", "") for i in range(initial)]
         existing = {
             str(pk)
@@ -335,7 +338,7 @@ def keep_rows_of_gone_parts(data: QueryDict, motion: Motion, then: dict) -> Quer
             ).values_list("pk", flat=True)
         }
         gone = [i for i, pk in enumerate(ids) if pk not in existing]
-        if not gone or total > 1000 or initial > total:
+        if not gone:
             continue
         untouched = set()
         for i in gone:
