@@ -285,22 +285,39 @@ def test_a_revert_can_itself_be_reverted(volunteer_client, coordinator_client, c
     assert public_state(client, motion) == changed
 
 
-def test_a_revert_that_cannot_be_done_whole_changes_nothing(
+def test_a_revert_puts_back_what_it_can_and_names_what_it_cannot(
     volunteer_client, coordinator_client, client, logged
 ):
     motion, green, christian = logged
+    before = public_state(client, motion)
     change_everything(volunteer_client, motion, green, christian)
-    changed = public_state(client, motion)
-    # The sponsor removed by the change named a faction that no longer exists.
+    # The sponsor removed by the change named a faction deleted since.
     sponsor = Sponsorship.history.filter(history_type="-").get()
-    Faction.objects.filter(pk=sponsor.faction_id).update(election_year=2018)
     Faction.objects.get(pk=sponsor.faction_id).votes.all().delete()
     Faction.objects.filter(pk=sponsor.faction_id).delete()
 
     response = coordinator_client.post(revert_url("motion", motion.history.earliest()), follow=True)
 
-    assert "Niet teruggezet" in response.content.decode()
-    assert public_state(client, motion)[:2] == changed[:2]
+    content = response.content.decode()
+    assert "Teruggezet naar de versie van" in content
+    assert "Niet teruggezet, omdat de fractie niet meer bestaat: indiener van GL" in content
+    assert public_state(client, motion)[0] == before[0]  # the status is back
+
+
+def test_a_restore_puts_back_what_it_can_and_names_what_it_cannot(coordinator_client, decided):
+    delete_through_the_page(coordinator_client, decided)
+    gone = Faction.objects.get(party__abbreviation="CU")
+    gone.delete()
+    record = Motion.history.get(history_type="-")
+
+    response = coordinator_client.post(
+        reverse("workspace:motion_restore", args=[record.history_id]), follow=True
+    )
+
+    assert "Niet teruggezet, omdat de fractie niet meer bestaat" in response.content.decode()
+    motion = Motion.objects.get(pk=decided.pk)
+    assert motion.sponsorships.count() == motion.faction_votes.count() == 1
+    assert motion.events.count() == 1
 
 
 # --- delete and restore -------------------------------------------------------

@@ -47,7 +47,7 @@ from motions.dates import (
 )
 from motions.models import FactionVote, ModelMotion, Motion, MotionEvent, Sponsorship
 from municipalities.forms import MunicipalityNameField, municipality_names
-from municipalities.models import ContactMoment, Faction, Municipality
+from municipalities.models import ContactMoment, Faction, Municipality, Party
 from municipalities.resolver import resolve
 
 from . import triage
@@ -684,10 +684,12 @@ def parts_as_of(
     return parts
 
 
-def revert_motion(record, reason: str) -> Motion:
+def revert_motion(record, reason: str) -> tuple[Motion, list[str]]:
     """Put back the motion of version ``record`` with its sponsors, votes and
     events as they were then; call inside a transaction. Parts added since are
-    deleted first (so that a faction's old vote can take its place again)."""
+    deleted first (so that a faction's old vote can take its place again).
+    Returns the motion and the parts that could not come back (their faction
+    was deleted since), named."""
     lock(Motion.objects.all(), record.id)
     wanted = parts_as_of(record.id, record.history_date, record.history_changeset)
     for model, records in wanted.items():
@@ -695,12 +697,41 @@ def revert_motion(record, reason: str) -> Motion:
             part._change_reason = reason
             part.delete()
     motion = save_version(record, reason)
+    skipped = []
     for model, records in wanted.items():
         current = {p.pk: p for p in model.objects.filter(motion_id=record.id)}
-        for pk, part_record in records.items():
-            if pk not in current or differs(part_record, current[pk]):
-                save_version(part_record, reason)
-    return motion
+        changed = [r for pk, r in records.items() if pk not in current or differs(r, current[pk])]
+        skipped += save_parts(changed, reason)
+    return motion, skipped
+
+
+def save_parts(records: list, reason: str) -> list[str]:
+    """Save each part's version; one whose faction no longer exists is left
+    out and named in the list returned (any other rule it breaks stops all)."""
+    skipped = []
+    for record in records:
+        faction_id = getattr(record, "faction_id", None)
+        if faction_id is not None and not Faction.objects.filter(pk=faction_id).exists():
+            skipped.append(
+                _("%(part)s van %(faction)s")
+                % {"part": record.instance_type._meta.verbose_name, "faction": gone(faction_id)}
+            )
+        else:
+            save_version(record, reason)
+    return skipped
+
+
+def gone(faction_id: int) -> str:
+    """The party of a faction that was deleted, from its history, if known."""
+    last = Faction.history.filter(id=faction_id).order_by("-history_date").first()
+    party = Party.objects.filter(pk=last.party_id).first() if last else None
+    return str(party) if party else f"#{faction_id}"
+
+
+def not_all_back(skipped: list[str]) -> str:
+    return _("Niet teruggezet, omdat de fractie niet meer bestaat: %(parts)s.") % {
+        "parts": "; ".join(skipped)
+    }
 
 
 def differs(record, instance: models.Model) -> bool:
@@ -721,12 +752,13 @@ def restore(request, history_id: int):
     try:
         with transaction.atomic():
             motion = save_version(record, reason)
-            for part in deleted_parts(record):
-                save_version(part, reason)
+            skipped = save_parts(deleted_parts(record), reason)
     except ValidationError as error:
         messages.error(request, not_restored_message(error))
         return redirect("workspace:motions_deleted")
     messages.success(request, _("Motie '%(title)s' hersteld.") % {"title": motion.title})
+    if skipped:
+        messages.warning(request, not_all_back(skipped))
     return redirect("workspace:motion_edit", pk=motion.pk)
 
 
@@ -971,14 +1003,17 @@ def revert(request, model: str, pk: int, history_id: int):
         return redirect("workspace:history", model=model, pk=pk)
     when = date_format(localtime(record.history_date), "j F Y H:i")
     reason = _("Teruggezet naar versie van %(when)s") % {"when": when}
+    skipped = []
     try:
         with transaction.atomic():
             if model_class is Motion:  # with its sponsors, votes and events
-                revert_motion(record, reason)
+                _motion, skipped = revert_motion(record, reason)
             else:
                 save_version(record, reason)
     except ValidationError as error:
         messages.error(request, not_restored_message(error))
     else:
         messages.success(request, _("Teruggezet naar de versie van %(when)s.") % {"when": when})
+        if skipped:
+            messages.warning(request, not_all_back(skipped))
     return redirect("workspace:history", model=model, pk=pk)
