@@ -143,13 +143,14 @@ class MunicipalityFilter(django_filters.FilterSet):
         statuses = {m.pk: m for m in Municipality.objects.with_status().filter(pk__in=current_pks)}
         notes = {m.pk: f.note for f in former for m in f.current}
         by_named = {f.named.pk: f for f in former}
+        typed = fold(self.form.cleaned_data.get("q") or "")
         for municipality in municipalities:
             if municipality.pk in by_named:
                 found = by_named[municipality.pk]
                 municipality.note = found.note
                 municipality.now = [statuses[m.pk] for m in found.current]
-            elif municipality.pk in notes:
-                municipality.note = notes[municipality.pk]
+            elif municipality.pk in notes and typed not in municipality.search_text:
+                municipality.note = notes[municipality.pk]  # found only through a former name
 
 
 @dataclass
