@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx.oxml.ns import qn
 
+from kinderpardon.text import name_slug
 from municipalities.models import Municipality
-from municipalities.text import name_slug
 
 from .models import ModelMotion
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from django.db import models, transaction
 
+from kinderpardon.dates import DatePrecision
 from municipalities.models import Municipality, Party
 
-from .dates import DatePrecision
 from .models import ModelMotion, Motion, MotionEvent, Source, Sponsorship
 
 DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR

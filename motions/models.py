@@ -13,11 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kinderpardon.concurrency import Versioned
-from kinderpardon.history import ChangesetRecord
-from municipalities.models import Faction, Municipality, MunicipalityStatus, Party
-from municipalities.resolver import ended_problem, not_begun_problem
-
-from .dates import (
+from kinderpardon.dates import (
     IN_THE_FUTURE,
     clean_partial,
     format_partial,
@@ -27,6 +23,9 @@ from .dates import (
     period,
     truncate,
 )
+from kinderpardon.history import ChangesetRecord
+from municipalities.models import Faction, Municipality, MunicipalityStatus, Party
+from municipalities.resolver import ended_problem, not_begun_problem
 
 DECISION_NEEDS_DATE = _(
     "Een aangenomen of verworpen motie heeft een besluitdatum (een maand is genoeg)."

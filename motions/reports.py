@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from kinderpardon import ratelimit
+from kinderpardon.dates import PartialDateField
 from kinderpardon.uploads import shorten_document_name, validate_document
 from municipalities.forms import MunicipalityNameField, municipality_names
 
-from .dates import PartialDateField
 from .models import ActionReport
 
 logger = logging.getLogger(__name__)

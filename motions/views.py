@@ -3,10 +3,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
+from kinderpardon.dates import DatePrecision
 from kinderpardon.uploads import download
 from municipalities.filters import paginate
 
-from .dates import DatePrecision
 from .documents import FilledModelMotion, shown_model_motions
 from .filters import MotionFilter
 from .forms import DownloadForm, MunicipalityForm

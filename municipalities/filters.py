@@ -17,11 +17,11 @@ from django.db.models.expressions import OrderBy
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from kinderpardon.text import fold, name_slug
 from motions.models import Motion
 
 from .models import Municipality, MunicipalityStatus, Province, active_on
 from .resolver import CBS_CODE, Register
-from .text import fold, name_slug
 
 PER_PAGE = 50
 

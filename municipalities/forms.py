@@ -4,9 +4,10 @@ of names (no JavaScript), read on the server by the one resolver
 
 from django import forms
 
+from kinderpardon.text import fold
+
 from .models import Municipality
 from .resolver import resolve
-from .text import fold
 
 DATALIST_ID = "municipality-names"
 

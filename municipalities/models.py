@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kinderpardon.concurrency import Versioned
+from kinderpardon.dates import format_partial
 from kinderpardon.history import ChangesetRecord
-from motions.dates import format_partial
-
-from .text import fold
+from kinderpardon.text import fold
 
 
 class Province(models.Model):

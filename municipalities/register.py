@@ -30,10 +30,10 @@ from pyproj import Transformer
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kinderpardon.history import changeset
+from kinderpardon.text import fold, name_slug
 
 from .maps import data_changed
 from .models import Boundary, Municipality, Province, Succession, succession_problem
-from .text import fold, name_slug
 
 HTTP_TIMEOUT = 30  # seconds
 MAX_REPORTED_ERRORS = 10

@@ -24,8 +24,9 @@ from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from kinderpardon.text import fold, name_slug
+
 from .models import Municipality, Succession
-from .text import fold, name_slug
 
 CBS_CODE = re.compile(r"(?:gm)?\s*(\d{1,4})")
 MAX_CHOICES = 8

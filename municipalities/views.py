@@ -6,7 +6,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from motions.dates import DatePrecision, format_partial
+from kinderpardon.dates import DatePrecision, format_partial
 from motions.models import Motion
 
 from .filters import MunicipalityFilter, paginate

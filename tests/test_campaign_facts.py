@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from motions.dates import DatePrecision
+from kinderpardon.dates import DatePrecision
 from motions.facts import MissingMunicipalities, load_campaign_facts
 from motions.models import ModelMotion, Motion, MotionEvent, Source, Sponsorship
 from municipalities.models import Municipality, Party

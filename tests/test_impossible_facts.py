@@ -16,7 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from motions.dates import DatePrecision
+from kinderpardon.dates import DatePrecision
 from motions.models import ActionReport, Motion, MotionEvent
 from municipalities.models import Municipality
 from municipalities.register import import_municipalities

@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from motions.dates import DatePrecision
-from motions.dates import parse_partial as parse_partial_date
+from kinderpardon.dates import DatePrecision
+from kinderpardon.dates import parse_partial as parse_partial_date
 from motions.models import FactionVote, Motion, MotionEvent, Sponsorship
 from municipalities.models import Boundary, Municipality, MunicipalityStatus
 

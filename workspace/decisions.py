@@ -37,14 +37,14 @@ from kinderpardon.concurrency import (
     stored_display,
     take_changes_of_others,
 )
-from kinderpardon.uploads import DOCUMENT_KINDS, shorten_document_name, validate_document
-from motions.dates import (
+from kinderpardon.dates import (
     DATE_INPUT_HELP,
     DatePrecision,
     PartialDate,
     PartialDateField,
     format_partial,
 )
+from kinderpardon.uploads import DOCUMENT_KINDS, shorten_document_name, validate_document
 from motions.models import FactionVote, ModelMotion, Motion, MotionEvent, Sponsorship
 from municipalities.forms import MunicipalityNameField, municipality_names
 from municipalities.models import ContactMoment, Faction, Municipality, Party

@@ -49,12 +49,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from kinderpardon.dates import DatePrecision, parse_partial
+from kinderpardon.text import fold
 from kinderpardon.uploads import shorten_middle
-from motions.dates import DatePrecision, parse_partial
 from motions.models import Motion
 from municipalities.models import ContactMoment, Faction, Municipality
 from municipalities.resolver import CBS_CODE, Register, Resolution, names_of, reusing
-from municipalities.text import fold
 
 from .roles import requires
 
@@ -119,7 +119,7 @@ def as_text(value: Cell | int | None) -> str:
 
 
 def parse_partial_date(value: Cell) -> tuple[datetime.date | None, str]:
-    """A date with its precision (see ``motions.dates.parse_partial``), or an
+    """A date with its precision (see ``kinderpardon.dates.parse_partial``), or an
     Excel date cell; an empty cell is no date."""
     if isinstance(value, datetime.date):
         return value, DatePrecision.DAY

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.text import fold
+from kinderpardon.text import fold
 
 
 class DatePrecision(models.TextChoices):
