@@ -142,6 +142,9 @@ CACHES = {
 # entry, the one the balancer appends; earlier entries come from the client.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 
+# Who may put back an earlier version of a record (the workspace and the admin).
+REVERT_PERMISSION = "motions.revert_history"
+
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:dashboard"
 LOGOUT_REDIRECT_URL = "home"

@@ -11,8 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kinderpardon.admin import FormDefaults, HistoryAdmin
 from kinderpardon.concurrency import VersionedForm
-from municipalities.admin import FormDefaults, HistoryAdmin
 
 from .models import (
     ActionReport,

@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.filters import SortFilter, asc, desc, province_filter
+from kinderpardon.lists import SortFilter, asc, desc
+from municipalities.filters import province_filter
 from municipalities.models import Municipality, Party, active_on
 
 from .models import Motion, Sponsorship

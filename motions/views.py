@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
 from kinderpardon.dates import DatePrecision
+from kinderpardon.lists import paginate
 from kinderpardon.uploads import download
-from municipalities.filters import paginate
 
 from .documents import FilledModelMotion, shown_model_motions
 from .filters import MotionFilter

@@ -3,16 +3,13 @@ outreach log here. Private pages, so private fields (griffie e-mail, chairs'
 contacts) are editable; lists never load a boundary's geometry."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from kinderpardon.concurrency import VERSION_FIELDS, Versioned, VersionedForm
-from kinderpardon.uploads import validate_document
+from kinderpardon.admin import FormDefaults, HistoryAdmin
+from kinderpardon.concurrency import VersionedForm
 
 from .models import (
     Boundary,
@@ -40,47 +37,6 @@ def geometry_summary(geometry: dict | None) -> str:
         elif isinstance(item, list):
             stack.extend(item)
     return _("%(kind)s, %(points)d punten") % {"kind": geometry.get("type", "?"), "points": points}
-
-
-class FormDefaults:
-    """Links typed without a scheme are read as https (Django 6's default, now);
-    uploaded documents are checked by content, as in the workspace's forms."""
-
-    formfield_overrides = {
-        models.URLField: {"assume_scheme": "https"},
-        models.FileField: {"validators": [validate_document]},
-    }
-
-
-class HistoryAdmin(FormDefaults, SimpleHistoryAdmin):
-    """Admin with the change history; reverting to an old version is for
-    coordinators only (``motions.revert_history``), as in the workspace.
-
-    A record volunteers edit (``Versioned``) gets a ``VersionedForm``: a save
-    over a colleague's newer save is refused, as in the workspace, with the
-    record locked from reading it to saving it."""
-
-    def revert_disabled(self, request, obj=None) -> bool:
-        return not request.user.has_perm("motions.revert_history")
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.fieldsets and issubclass(self.form, VersionedForm):
-            (name, options), *rest = fieldsets
-            hidden = [f for f in VERSION_FIELDS if f not in options["fields"]]
-            fieldsets = [(name, {**options, "fields": [*options["fields"], *hidden]}), *rest]
-        return fieldsets
-
-    def get_object(self, request, object_id, from_field=None):
-        """On a save, the record as stored now, locked until the save is done
-        (the admin saves inside a transaction)."""
-        if request.method != "POST" or not issubclass(self.model, Versioned) or from_field:
-            return super().get_object(request, object_id, from_field)
-        queryset = self.get_queryset(request).select_for_update(of=("self",))
-        try:
-            return queryset.get(pk=self.model._meta.pk.to_python(object_id))
-        except (self.model.DoesNotExist, ValidationError, ValueError):
-            return None
 
 
 class ActiveFilter(admin.SimpleListFilter):

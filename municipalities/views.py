@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kinderpardon.dates import DatePrecision, format_partial
+from kinderpardon.lists import paginate
 from motions.models import Motion
 
-from .filters import MunicipalityFilter, paginate
+from .filters import MunicipalityFilter
 from .maps import municipality_outline
 from .models import Faction, Municipality, Succession
 

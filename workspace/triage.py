@@ -31,10 +31,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from kinderpardon.lists import paginate
 from kinderpardon.uploads import download
 from motions.facts import MUNICIPAL_MOTION_TITLE
 from motions.models import ActionReport, Motion
-from municipalities.filters import paginate
 from municipalities.models import Municipality, MunicipalityStatus
 
 from .roles import requires
