@@ -72,11 +72,11 @@ def main() -> None:
 
     client = Client()
     for name, url in [
-        ("page /", reverse("home")),
-        ("page /gemeenten/", reverse("municipalities:list")),
+        ("page /", reverse("motions:home")),
+        ("page /gemeenten/", reverse("motions:municipality_list")),
         ("page /moties/", reverse("motions:list")),
-        ("page /kaart/", reverse("municipalities:map")),
-        ("/kaart/gemeenten.geojson", reverse("municipalities:map_data")),
+        ("page /kaart/", reverse("motions:map")),
+        ("/kaart/gemeenten.geojson", reverse("motions:map_data")),
     ]:
         measure(name, page(client, url), repeat=20)
 

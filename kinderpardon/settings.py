@@ -147,7 +147,7 @@ REVERT_PERMISSION = "motions.revert_history"
 
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:dashboard"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "motions:home"
 # Every login (workspace and admin) and the password reset go through one
 # throttle (workspace/throttle.py), counted in the shared cache. Failed logins
 # allowed within LOGIN_FAILURE_WINDOW seconds: LOGIN_FAILURE_LIMIT for one

@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views
-
 admin.site.site_header = "Motietracker — beheer"
 admin.site.site_title = "Motietracker"
 admin.site.index_title = "Beheer"
@@ -22,10 +20,5 @@ urlpatterns = [
         name="admin_password_reset",
     ),
     path("admin/", admin.site.urls),
-    *i18n_patterns(
-        path("", views.home, name="home"),
-        path("", include("municipalities.urls")),
-        path("", include("motions.urls")),
-        prefix_default_language=False,
-    ),
+    *i18n_patterns(path("", include("motions.urls")), prefix_default_language=False),
 ]

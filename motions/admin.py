@@ -1,9 +1,10 @@
-"""Admin for motions, example motions, reports and sources: where coordinators
-correct anything. Partial dates are shown at their precision, never as a
+"""Admin for motions, example motions, reports and sources, and for the
+municipalities with where their councils stand: where coordinators correct
+anything. Partial dates are shown at their precision, never as a
 made-up day; the models' ``clean()`` gives the Dutch messages on every form."""
 
 from django.contrib import admin, messages
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,8 @@ from django.utils.translation import ngettext
 
 from kinderpardon.admin import FormDefaults, HistoryAdmin
 from kinderpardon.concurrency import VersionedForm
+from municipalities.admin import ActiveFilter, BoundaryInline, FactionInline, SuccessionInline
+from municipalities.models import Municipality
 
 from .models import (
     ActionReport,
@@ -21,8 +24,10 @@ from .models import (
     ModelMotion,
     Motion,
     MotionEvent,
+    MunicipalityStatus,
     Source,
     Sponsorship,
+    with_status,
 )
 
 # Faction.__str__ names its party and council; a faction is found by either,
@@ -322,3 +327,64 @@ class ElectionCommitmentAdmin(FormDefaults, admin.ModelAdmin):
     ordering = ["-election_date", "faction__municipality__name"]
     autocomplete_fields = ["faction"]
     list_select_related = FACTION_RELATED
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The derived public status; needs the ``with_status()`` annotation."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(s.value, s.label) for s in MunicipalityStatus if s != MunicipalityStatus.CONTACTED]
+
+    def queryset(self, request, queryset):
+        if self.value() in MunicipalityStatus.values:
+            return queryset.filter(
+                status_rank=MunicipalityStatus.rank(MunicipalityStatus(self.value()))
+            )
+        return queryset
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(HistoryAdmin):
+    form = VersionedForm
+    list_display = ["name", "code", "province", "status_display", "dissolved_on", "successor_names"]
+    list_filter = ["province", ActiveFilter, StatusFilter]
+    search_fields = ["name", "code", "aliases", "search_text"]
+    ordering = ["name"]
+    inlines = [SuccessionInline, FactionInline, BoundaryInline]
+    fieldsets = [
+        (None, {"fields": ["name", "code", "slug", "province", "aliases"]}),
+        (_("Contact"), {"fields": ["website", "griffie_email"]}),
+        (_("Register"), {"fields": ["began_on", "dissolved_on"]}),
+    ]
+
+    def get_queryset(self, request):
+        # Plain Municipality rows (saved with their history), annotated.
+        return with_status(
+            super()
+            .get_queryset(request)
+            .select_related("province")
+            .prefetch_related(Prefetch("successors", Municipality.objects.only("name")))
+        )
+
+    @admin.display(description=_("opvolgers"))
+    def successor_names(self, obj: Municipality) -> str:
+        return ", ".join(m.name for m in obj.successors.all())
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Only on add: a slug is part of public URLs and should not follow a renaming.
+        return {} if obj else {"slug": ["name"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also match the folded name and aliases as a whole, so that accents and
+        case never matter ("súdwest-fryslan", "SUDWEST")."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results |= queryset.search(search_term)
+        return results, may_have_duplicates
+
+    @admin.display(description=_("status"), ordering="status_rank")
+    def status_display(self, obj: Municipality) -> str:
+        return MunicipalityStatus(obj.status).label

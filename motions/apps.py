@@ -19,9 +19,19 @@ class MotionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from .models import FactionVote, MotionEvent, Sponsorship
+        from municipalities.models import Boundary, Municipality, Province
+        from municipalities.signals import register_imported
+
+        from .maps.render import data_changed
+        from .models import FactionVote, Motion, MotionEvent, Sponsorship
 
         for model in (Sponsorship, FactionVote, MotionEvent):
             uid = f"motion-part-{model.__name__}"
             post_save.connect(_motion_changed, sender=model, dispatch_uid=uid)
             post_delete.connect(_motion_changed, sender=model, dispatch_uid=uid)
+        # Whatever changes what the public map shows gives its data a new version.
+        for model in (Motion, Municipality, Province, Boundary):
+            uid = f"map-{model.__name__}"
+            post_save.connect(data_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(data_changed, sender=model, dispatch_uid=uid)
+        register_imported.connect(data_changed, dispatch_uid="map-register")

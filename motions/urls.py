@@ -1,9 +1,18 @@
 from django.urls import path
 
 from . import reports, views
+from .councils import views as councils
+from .maps import views as maps
 
 app_name = "motions"
 urlpatterns = [
+    path("", councils.home, name="home"),
+    path("gemeenten/", councils.municipality_list, name="municipality_list"),
+    path("gemeenten/<slug:slug>/", councils.detail, name="municipality"),
+    path("kaart/", maps.map_page, name="map"),
+    path("kaart/embed/", maps.map_embed, name="map_embed"),
+    path("kaart/gemeenten.geojson", maps.map_data, name="map_data"),
+    path("kaart/kaart.png", maps.map_image, name="map_image"),
     path("moties/", views.motion_list, name="list"),
     path("moties/<int:pk>/", views.detail, name="detail"),
     path("moties/<int:pk>/document/", views.document, name="document"),

@@ -1,9 +1,11 @@
-"""Admin for the councils: coordinators correct the register, factions and the
-outreach log here. Private pages, so private fields (griffie e-mail, chairs'
-contacts) are editable; lists never load a boundary's geometry."""
+"""Admin for the register: coordinators correct provinces, boundaries, parties,
+factions and the outreach log here (municipalities themselves, shown with
+where their councils stand, in ``motions.admin``). Private pages, so private
+fields (griffie e-mail, chairs' contacts) are editable; lists never load a
+boundary's geometry."""
 
 from django.contrib import admin, messages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,8 +17,6 @@ from .models import (
     Boundary,
     ContactMoment,
     Faction,
-    Municipality,
-    MunicipalityStatus,
     Party,
     Province,
     Succession,
@@ -51,23 +51,6 @@ class ActiveFilter(admin.SimpleListFilter):
             return queryset.active()
         if self.value() == "nee":
             return queryset.dissolved()
-        return queryset
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """The derived public status; needs the ``with_status()`` annotation."""
-
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [(s.value, s.label) for s in MunicipalityStatus if s != MunicipalityStatus.CONTACTED]
-
-    def queryset(self, request, queryset):
-        if self.value() in MunicipalityStatus.values:
-            return queryset.filter(
-                status_rank=MunicipalityStatus.rank(MunicipalityStatus(self.value()))
-            )
         return queryset
 
 
@@ -121,50 +104,6 @@ class SuccessionInline(FormDefaults, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("predecessor", "successor")
-
-
-@admin.register(Municipality)
-class MunicipalityAdmin(HistoryAdmin):
-    form = VersionedForm
-    list_display = ["name", "code", "province", "status_display", "dissolved_on", "successor_names"]
-    list_filter = ["province", ActiveFilter, StatusFilter]
-    search_fields = ["name", "code", "aliases", "search_text"]
-    ordering = ["name"]
-    inlines = [SuccessionInline, FactionInline, BoundaryInline]
-    fieldsets = [
-        (None, {"fields": ["name", "code", "slug", "province", "aliases"]}),
-        (_("Contact"), {"fields": ["website", "griffie_email"]}),
-        (_("Register"), {"fields": ["began_on", "dissolved_on"]}),
-    ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_status()
-            .select_related("province")
-            .prefetch_related(Prefetch("successors", Municipality.objects.only("name")))
-        )
-
-    @admin.display(description=_("opvolgers"))
-    def successor_names(self, obj: Municipality) -> str:
-        return ", ".join(m.name for m in obj.successors.all())
-
-    def get_prepopulated_fields(self, request, obj=None):
-        # Only on add: a slug is part of public URLs and should not follow a renaming.
-        return {} if obj else {"slug": ["name"]}
-
-    def get_search_results(self, request, queryset, search_term):
-        """Also match the folded name and aliases as a whole, so that accents and
-        case never matter ("súdwest-fryslan", "SUDWEST")."""
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip():
-            results |= queryset.search(search_term)
-        return results, may_have_duplicates
-
-    @admin.display(description=_("status"), ordering="status_rank")
-    def status_display(self, obj: Municipality) -> str:
-        return MunicipalityStatus(obj.status).label
 
 
 @admin.register(Boundary)

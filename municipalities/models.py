@@ -6,8 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kinderpardon.concurrency import Versioned
-from kinderpardon.dates import format_partial
 from kinderpardon.history import ChangesetRecord
 from kinderpardon.text import fold
 
@@ -32,29 +30,6 @@ class Province(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class MunicipalityStatus(models.TextChoices):
-    """Where a council stands, derived from its motions (never stored).
-
-    The order is the ranking: the most advanced motion wins. "Contacted" is
-    the volunteers' own view; the public status never shows it.
-    """
-
-    NONE = "none", _("geen motie bekend")
-    CONTACTED = "contacted", _("benaderd")
-    REJECTED = "rejected", _("verworpen of ingetrokken")
-    PENDING = "pending", _("ingediend of aangehouden")
-    ADOPTED = "adopted", _("motie aangenomen")
-
-    @classmethod
-    def rank(cls, status: "MunicipalityStatus") -> int:
-        return list(cls).index(status)
-
-    @classmethod
-    def public(cls) -> list["MunicipalityStatus"]:
-        """The statuses anyone may see, most advanced first (legends, counters)."""
-        return [s for s in reversed(cls) if s != cls.CONTACTED]
 
 
 def active_on(on: datetime.date | None = None, prefix: str = "") -> Q:
@@ -78,64 +53,6 @@ class MunicipalityQuerySet(models.QuerySet):
     def search(self, text: str):
         """Name or alias, ignoring accents and case ("sudwest", "den bosch")."""
         return self.filter(search_text__contains=fold(text)) if text.strip() else self
-
-    def with_status(self, *, include_contacted: bool = False):
-        """Annotate ``status`` (a MunicipalityStatus value) and ``status_rank``.
-
-        One correlated subquery, so a list costs the same number of queries
-        whatever its length.
-        """
-        from motions.models import Motion  # motions depends on this app, not the reverse
-
-        motions = Motion.objects.public().filter(municipality=OuterRef("pk"))
-        best_rank = Subquery(
-            motions.annotate(rank=Motion.status_rank_expression())
-            .order_by("-rank")
-            .values("rank")[:1],
-            output_field=IntegerField(),
-        )
-        rank = Coalesce(best_rank, Value(0))
-        if include_contacted:
-            contacted = Case(
-                When(
-                    Exists(ContactMoment.objects.filter(municipality=OuterRef("pk"))),
-                    then=Value(MunicipalityStatus.rank(MunicipalityStatus.CONTACTED)),
-                ),
-                default=Value(0),
-            )
-            rank = Greatest(rank, contacted)
-        status = Case(
-            *(
-                When(status_rank=MunicipalityStatus.rank(s), then=Value(s.value))
-                for s in MunicipalityStatus
-            ),
-            output_field=models.CharField(),
-        )
-        return self.annotate(status_rank=rank).annotate(status=status)
-
-    def with_latest_motion(self):
-        """Annotate ``latest_motion_on`` and ``latest_motion_precision``: the date of
-        the newest public motion (decided, else submitted) and how exactly it is
-        known, both from the same motion; see ``Municipality.latest_motion_display``."""
-        from motions.models import Motion
-
-        latest = (
-            Motion.objects.public()
-            .filter(municipality=OuterRef("pk"))
-            .annotate(
-                on=Coalesce("decided_on", "submitted_on"),
-                precision=Case(
-                    When(decided_on__isnull=False, then="decided_precision"),
-                    default="submitted_precision",
-                ),
-            )
-            .filter(on__isnull=False)
-            .order_by("-on", "-pk")
-        )
-        return self.annotate(
-            latest_motion_on=Subquery(latest.values("on")[:1], output_field=models.DateField()),
-            latest_motion_precision=Subquery(latest.values("precision")[:1]),
-        )
 
     def for_list(self):
         return self.select_related("province")
@@ -221,7 +138,7 @@ class Municipality(Versioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("municipalities:detail", kwargs={"slug": self.slug})
+        return reverse("motions:municipality", kwargs={"slug": self.slug})
 
     @property
     def is_active(self) -> bool:
@@ -231,16 +148,6 @@ class Municipality(Versioned):
         """Whether the municipality had begun and not yet ended on ``day``."""
         begun = self.began_on is None or self.began_on <= day
         return begun and (self.dissolved_on is None or self.dissolved_on > day)
-
-    @property
-    def status_label(self) -> str:
-        """Label of the ``status`` annotation that ``with_status()`` adds."""
-        return MunicipalityStatus(self.status).label
-
-    @property
-    def latest_motion_display(self) -> str:
-        """The annotation of ``with_latest_motion()``, at its precision: "april 2025"."""
-        return format_partial(self.latest_motion_on, self.latest_motion_precision)
 
     @property
     def alias_list(self) -> list[str]:

@@ -32,8 +32,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from kinderpardon.history import changeset
 from kinderpardon.text import fold, name_slug
 
-from .maps import data_changed
 from .models import Boundary, Municipality, Province, Succession, succession_problem
+from .signals import register_imported
 
 HTTP_TIMEOUT = 30  # seconds
 MAX_REPORTED_ERRORS = 10
@@ -448,7 +448,7 @@ def import_municipalities(
         reason = f"Import gemeentelijke indeling (peildatum {as_of:%Y-%m-%d})"
         municipalities = _sync_municipalities(plan, provinces, summary, reason)
         summary.successions = sync_successions(merger_rows, municipalities, mergers)
-    data_changed()  # bulk writes send no signals
+    register_imported.send(sender=Municipality)  # bulk writes send no post_save
     return summary
 
 
@@ -773,6 +773,6 @@ def import_boundaries(
                 summary.unchanged += 1
         Boundary.objects.bulk_create(new)
         Boundary.objects.bulk_update(changed, ["geometry"])
-    data_changed()  # bulk writes send no signals
+    register_imported.send(sender=Municipality)  # bulk writes send no post_save
     summary.created, summary.updated = len(new), len(changed)
     return summary

@@ -19,7 +19,7 @@ def visible_text(response) -> str:
 
 
 def test_home_page_says_what_the_campaign_asks(client):
-    text = visible_text(client.get(reverse("home")))
+    text = visible_text(client.get(reverse("motions:home")))
 
     assert (
         "KinderpardonNU vraagt daarom elke gemeenteraad een motie aan te nemen die het kabinet "
@@ -33,7 +33,7 @@ def test_home_page_counts_municipalities_per_status_with_shares(client):
     make_municipality()
     make_municipality()
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("motions:home"))
 
     assert response.status_code == 200
     text = visible_text(response)
@@ -48,7 +48,7 @@ def test_home_page_counts_withdrawn_with_rejected(client):
     make_motion(municipality=make_municipality(), status=Motion.Status.WITHDRAWN)
     make_motion(municipality=make_municipality(), status=Motion.Status.REJECTED)
 
-    text = visible_text(client.get(reverse("home")))
+    text = visible_text(client.get(reverse("motions:home")))
 
     assert "2 Verworpen of ingetrokken 100% van de gemeenten" in text
 
@@ -58,7 +58,7 @@ def test_home_page_shows_shares_with_a_decimal_comma(client):
     make_municipality()
     make_municipality()
 
-    text = visible_text(client.get(reverse("home")))
+    text = visible_text(client.get(reverse("motions:home")))
 
     assert "1 Motie aangenomen 33,3% van de gemeenten" in text
     assert "2 Geen motie bekend 66,7% van de gemeenten" in text
@@ -69,7 +69,7 @@ def test_home_page_counts_known_motions_per_level(client):
     make_motion(municipality=make_municipality(), status=Motion.Status.SUBMITTED)
     make_motion(level=Motion.Level.NATIONAL)
 
-    text = visible_text(client.get(reverse("home")))
+    text = visible_text(client.get(reverse("motions:home")))
 
     assert "Bekende moties: 2 in gemeenteraden, 1 in de Tweede Kamer." in text
 
@@ -78,7 +78,7 @@ def test_home_page_ignores_dissolved_municipalities(client):
     make_municipality()
     make_motion(municipality=make_municipality(dissolved_on=datetime.date(2023, 1, 1)))
 
-    text = visible_text(client.get(reverse("home")))
+    text = visible_text(client.get(reverse("motions:home")))
 
     assert "De stand in 1 gemeente " in text
     assert "0 Motie aangenomen 0% van de gemeenten" in text
@@ -108,7 +108,7 @@ def test_home_page_lists_latest_outcomes_newest_first_at_their_precision(client)
         decided_precision="day",
     )
 
-    text = visible_text(client.get(reverse("home")))
+    text = visible_text(client.get(reverse("motions:home")))
 
     outcomes = [
         "Tweede Kamer : Motie",
@@ -127,7 +127,7 @@ def test_home_page_lists_latest_outcomes_newest_first_at_their_precision(client)
 def test_home_page_links_latest_outcomes_to_their_motions(client):
     motion = make_motion(municipality=make_municipality(name="Kampen"))
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("motions:home")).content.decode()
 
     assert f'<a href="{motion.get_absolute_url()}"><strong>Kampen</strong>:' in html
 
@@ -136,7 +136,7 @@ def test_home_page_shows_at_most_eight_latest_outcomes(client):
     for day in range(1, 11):
         make_motion(decided_on=datetime.date(2025, 5, day), decided_precision="day")
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("motions:home")).content.decode()
 
     assert html.count('<div class="outcome-meta">') == 8
     assert '<span class="muted">3 mei 2025</span>' in html
@@ -152,18 +152,18 @@ def test_home_page_never_shows_drafts(client):
         submitted_on=datetime.date(2025, 5, 1),
     )
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("motions:home"))
 
     assert "Geheim concept" not in response.content.decode()
     assert "1 Geen motie bekend 100% van de gemeenten" in visible_text(response)
 
 
 def test_home_page_links_to_map_lists_and_example_motion(client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("motions:home")).content.decode()
 
     # Buttons in the page itself, besides the same links in the navigation.
-    assert f'<a class="button" href="{reverse("municipalities:map")}">' in html
-    assert f'<a class="button secondary" href="{reverse("municipalities:list")}">' in html
+    assert f'<a class="button" href="{reverse("motions:map")}">' in html
+    assert f'<a class="button secondary" href="{reverse("motions:municipality_list")}">' in html
     assert f'<a class="button secondary" href="{reverse("motions:list")}">' in html
     assert f'<a class="button" href="{reverse("motions:model_motion")}">' in html
     assert '<div class="map-small">' in html
@@ -176,4 +176,4 @@ def test_home_page_query_count_does_not_grow(client, django_assert_num_queries, 
     # 1: municipalities per derived status; 2: motions per level;
     # 3: latest outcomes with their municipality
     with django_assert_num_queries(3):
-        client.get(reverse("home"))
+        client.get(reverse("motions:home"))

@@ -648,7 +648,7 @@ def test_home_page_lists_only_outcomes_that_happened(client, volunteer_client, r
     )
     make_motion(municipality=register["Utrecht"], title="Motie van Utrecht")
 
-    text = html.unescape(client.get(reverse("home")).content.decode())
+    text = html.unescape(client.get(reverse("motions:home")).content.decode())
 
     assert "Motie van Utrecht" in text
     assert "Motie uit de toekomst" not in text

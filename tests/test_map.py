@@ -11,9 +11,10 @@ from django.urls import reverse
 from PIL import Image
 
 from motions.facts import MUNICIPAL_MOTIONS
-from motions.models import Motion
-from municipalities import maps
-from municipalities.models import Boundary, ContactMoment, MunicipalityStatus
+from motions.maps import render as maps
+from motions.maps import views as map_views
+from motions.models import Council, Motion, MunicipalityStatus
+from municipalities.models import Boundary, ContactMoment
 
 from .conftest import ARTIFACTS, make_faction, make_motion, make_municipality
 
@@ -28,10 +29,10 @@ ADOPTED_IN_THE_LETTER = {
     "Kampen",
     "Culemborg",
 }
-DATA_URL = reverse("municipalities:map_data")
-IMAGE_URL = reverse("municipalities:map_image")
-MAP_URL = reverse("municipalities:map")
-EMBED_URL = reverse("municipalities:map_embed")
+DATA_URL = reverse("motions:map_data")
+IMAGE_URL = reverse("motions:map_image")
+MAP_URL = reverse("motions:map")
+EMBED_URL = reverse("motions:map_embed")
 
 
 def square(west: float = 5.0, south: float = 52.0, size: float = 0.1) -> dict:
@@ -96,7 +97,7 @@ def test_feature_carries_code_name_slug_status_link_and_province(client, campaig
         "slug": "amsterdam",
         "status": "adopted",
         "status_label": "motie aangenomen",
-        "url": reverse("municipalities:detail", kwargs={"slug": "amsterdam"}),
+        "url": reverse("motions:municipality", kwargs={"slug": "amsterdam"}),
         "province": "Noord-Holland",
     }
     assert amsterdam["geometry"]["type"] in ("Polygon", "MultiPolygon")
@@ -191,7 +192,7 @@ def test_data_is_plain_when_gzip_is_not_accepted(client):
 def test_data_may_be_cached_publicly_and_revalidated(client):
     response = client.get(DATA_URL)
 
-    assert response["Cache-Control"] == f"public, max-age={maps.MAX_AGE}, must-revalidate"
+    assert response["Cache-Control"] == f"public, max-age={map_views.MAX_AGE}, must-revalidate"
     assert response.has_header("Last-Modified")
 
 
@@ -490,10 +491,8 @@ def test_municipality_without_boundary_has_no_outline():
 def test_outline_partial_draws_the_municipality_in_its_status_colour():
     from django.template.loader import render_to_string
 
-    from municipalities.models import Municipality
-
     make_mapped_municipality(status=Motion.Status.ADOPTED, name="Omlijnd")
-    municipality = Municipality.objects.with_status().get(name="Omlijnd")
+    municipality = Council.objects.with_status().get(name="Omlijnd")
 
     html = render_to_string(
         "partials/map_municipality.html",

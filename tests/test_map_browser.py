@@ -49,7 +49,7 @@ def legend_counts(page) -> dict[str, int]:
 def test_map_page_draws_every_municipality_in_the_colour_of_its_status(browser_page):
     load_campaign_data()
 
-    page = open_map(browser_page, reverse("municipalities:map"))
+    page = open_map(browser_page, reverse("motions:map"))
 
     drawn = shapes(page)
     assert len(drawn) == MUNICIPALITIES_2025
@@ -71,12 +71,12 @@ def test_map_page_draws_every_municipality_in_the_colour_of_its_status(browser_p
 
 def test_municipality_opens_by_click_and_by_enter(browser_page):
     load_campaign_data()
-    page = open_map(browser_page, reverse("municipalities:map"))
+    page = open_map(browser_page, reverse("motions:map"))
 
     page.locator("path[aria-label^='Kampen:']").click()
     page.wait_for_url(re.compile(r"/gemeenten/kampen/$"))
 
-    page = open_map(browser_page, reverse("municipalities:map"))
+    page = open_map(browser_page, reverse("motions:map"))
     culemborg = page.locator("path[aria-label^='Culemborg:']")
     culemborg.focus()
     assert page.locator(".leaflet-tooltip").inner_text() == "Culemborg: Motie aangenomen"
@@ -88,7 +88,7 @@ def test_municipality_opens_by_click_and_by_enter(browser_page):
 
 def test_province_select_zooms_to_the_province(browser_page):
     load_campaign_data()
-    page = open_map(browser_page, reverse("municipalities:map"))
+    page = open_map(browser_page, reverse("motions:map"))
     maastricht = page.locator("path[aria-label^='Maastricht:']")
     width_before = maastricht.bounding_box()["width"]
 
@@ -102,7 +102,7 @@ def test_province_select_zooms_to_the_province(browser_page):
 def test_embed_draws_the_map_with_legend_and_attribution(browser_page):
     load_campaign_data()
 
-    page = open_map(browser_page, reverse("municipalities:map_embed"))
+    page = open_map(browser_page, reverse("motions:map_embed"))
 
     assert page.locator("path.leaflet-interactive").count() == MUNICIPALITIES_2025
     assert page.locator(".site-header").count() == 0
@@ -116,7 +116,7 @@ def test_embed_draws_the_map_with_legend_and_attribution(browser_page):
 
 def test_english_map_opens_the_english_municipality_page(browser_page):
     load_campaign_data()
-    page = open_map(browser_page, "/en" + reverse("municipalities:map"))
+    page = open_map(browser_page, "/en" + reverse("motions:map"))
 
     page.locator("path[aria-label^='Kampen:']").click()
 

@@ -8,13 +8,21 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from motions.models import ActionReport, FactionVote, ModelMotion, Motion, Source, Sponsorship
+from motions.models import (
+    ActionReport,
+    Council,
+    FactionVote,
+    ModelMotion,
+    Motion,
+    MunicipalityStatus,
+    Source,
+    Sponsorship,
+)
 from municipalities.models import (
     Boundary,
     ContactMoment,
     Faction,
     Municipality,
-    MunicipalityStatus,
     Party,
     Succession,
 )
@@ -312,7 +320,7 @@ def test_municipality_status_is_the_most_advanced_public_motion(statuses, expect
     municipality = make_municipality()
     for status in statuses:
         make_motion(municipality=municipality, status=status)
-    annotated = Municipality.objects.with_status().get(pk=municipality.pk)
+    annotated = Council.objects.with_status().get(pk=municipality.pk)
     assert annotated.status == expected
     assert annotated.status_label == expected.label
 
@@ -322,8 +330,8 @@ def test_contacted_shows_only_in_the_volunteers_view(volunteer):
     municipality.contact_moments.create(
         date=APRIL_2025, channel="email", direction="sent", summary="Brief verstuurd"
     )
-    public = Municipality.objects.with_status().get(pk=municipality.pk)
-    private = Municipality.objects.with_status(include_contacted=True).get(pk=municipality.pk)
+    public = Council.objects.with_status().get(pk=municipality.pk)
+    private = Council.objects.with_status(include_contacted=True).get(pk=municipality.pk)
     assert public.status == MunicipalityStatus.NONE
     assert private.status == MunicipalityStatus.CONTACTED
 
@@ -332,7 +340,7 @@ def test_latest_motion_date_is_annotated():
     municipality = make_municipality()
     make_motion(municipality=municipality, decided_on=datetime.date(2024, 1, 1))
     make_motion(municipality=municipality, decided_on=APRIL_2025)
-    annotated = Municipality.objects.with_latest_motion().get(pk=municipality.pk)
+    annotated = Council.objects.with_latest_motion().get(pk=municipality.pk)
     assert annotated.latest_motion_on == APRIL_2025
     assert annotated.latest_motion_display == "april 2025"
 

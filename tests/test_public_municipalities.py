@@ -15,7 +15,7 @@ from .conftest import make_faction, make_motion, make_municipality, make_party, 
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("municipalities:list")
+LIST = reverse("motions:municipality_list")
 
 
 def page(client, url: str = LIST, **params) -> str:
@@ -423,7 +423,7 @@ def test_detail_has_a_title_and_a_description_of_its_status(client):
 
 
 def test_unknown_municipality_gives_the_404_page_in_the_layout(client):
-    response = client.get(reverse("municipalities:detail", kwargs={"slug": "bestaat-niet"}))
+    response = client.get(reverse("motions:municipality", kwargs={"slug": "bestaat-niet"}))
 
     assert response.status_code == 404
     content = response.content.decode()

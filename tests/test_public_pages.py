@@ -68,18 +68,18 @@ def public_paths(municipality: Municipality) -> list[str]:
     motion = Motion.objects.get(municipality=municipality)
     national = Motion.objects.national().first()
     paths = [
-        reverse("home"),
-        reverse("municipalities:list"),
-        reverse("municipalities:list") + "?q=amersfoort",
+        reverse("motions:home"),
+        reverse("motions:municipality_list"),
+        reverse("motions:municipality_list") + "?q=amersfoort",
         municipality.get_absolute_url(),
         reverse("motions:list"),
         motion.get_absolute_url(),
         national.get_absolute_url(),
         reverse("motions:model_motion"),
         reverse("motions:model_motion") + f"?gemeente={municipality.slug}",
-        reverse("municipalities:map"),
-        reverse("municipalities:map_embed"),
-        reverse("municipalities:map_data"),
+        reverse("motions:map"),
+        reverse("motions:map_embed"),
+        reverse("motions:map_data"),
         reverse("motions:report"),
     ]
     return paths + ["/en" + path for path in paths]
@@ -116,7 +116,7 @@ def test_unknown_pages_give_a_404_in_the_site_layout(client, path):
     assert response.status_code == 404
     body = response.content.decode()
     assert "Motietracker" in body
-    assert reverse("municipalities:list") in body
+    assert reverse("motions:municipality_list") in body
 
 
 @pytest.mark.django_db
@@ -174,7 +174,7 @@ def test_public_page_links_to_its_english_version(client):
 
 @pytest.mark.django_db
 def test_pages_allow_scripts_and_styles_only_from_the_app(client):
-    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    policy = client.get(reverse("motions:home"))["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "style-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
@@ -182,7 +182,7 @@ def test_pages_allow_scripts_and_styles_only_from_the_app(client):
 
 @pytest.mark.django_db
 def test_only_the_embeddable_map_may_be_framed_by_other_sites(client):
-    response = client.get(reverse("municipalities:map_embed"))
+    response = client.get(reverse("motions:map_embed"))
     assert "frame-ancestors *" in response["Content-Security-Policy"]
     assert "X-Frame-Options" not in response
 
@@ -190,5 +190,5 @@ def test_only_the_embeddable_map_may_be_framed_by_other_sites(client):
 @pytest.mark.django_db
 def test_background_tiles_switched_on_are_allowed_as_images(client, settings):
     settings.MAP_TILE_URL = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
-    policy = client.get(reverse("municipalities:map"))["Content-Security-Policy"]
+    policy = client.get(reverse("motions:map"))["Content-Security-Policy"]
     assert "img-src 'self' data: https://*.tiles.example.org" in policy

@@ -163,7 +163,7 @@ def test_consent_label_says_how_long_contact_details_are_kept(client, settings):
 
 
 def test_main_navigation_links_to_the_form(client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("motions:home")).content.decode()
 
     assert f'href="{FORM}"' in html
     assert ">Melden</a>" in html

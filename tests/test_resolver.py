@@ -143,7 +143,7 @@ def test_a_municipality_that_ended_without_a_known_successor_says_when_only(coun
 
 
 def search(client, text: str) -> str:
-    return client.get(reverse("municipalities:list"), {"q": text}).content.decode()
+    return client.get(reverse("motions:municipality_list"), {"q": text}).content.decode()
 
 
 def report(client, text: str):

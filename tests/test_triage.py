@@ -15,8 +15,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 
-from motions.models import ActionReport, Motion
-from municipalities.models import Boundary, Municipality, MunicipalityStatus
+from motions.models import ActionReport, Council, Motion, MunicipalityStatus
+from municipalities.models import Boundary, Municipality
 
 from .conftest import make_faction, make_motion, make_municipality, make_party, make_province
 from .test_workspace_contacts import make_contact
@@ -125,7 +125,7 @@ def add_boundary(municipality: Municipality) -> None:
 
 
 def map_statuses(client) -> dict[str, str]:
-    features = json.loads(client.get(reverse("municipalities:map_data")).content)["features"]
+    features = json.loads(client.get(reverse("motions:map_data")).content)["features"]
     return {f["properties"]["name"]: f["properties"]["status"] for f in features}
 
 
@@ -441,7 +441,7 @@ def test_accepting_changes_the_municipalitys_public_status(volunteer_client, cli
 
     accept_as_shown(volunteer_client, report)
 
-    status = Municipality.objects.with_status().get(pk=council.pk).status
+    status = Council.objects.with_status().get(pk=council.pk).status
     assert status == MunicipalityStatus.ADOPTED
     assert map_statuses(client) == {"Zwolle": "adopted"}
 
@@ -678,10 +678,10 @@ def test_reporter_with_erased_data_is_not_offered_an_email(volunteer_client):
 
 def public_pages(municipality: Municipality) -> dict[str, str]:
     return {
-        "home": reverse("home"),
+        "home": reverse("motions:home"),
         "municipality": municipality.get_absolute_url(),
         "motions": reverse("motions:list"),
-        "map": reverse("municipalities:map_data"),
+        "map": reverse("motions:map_data"),
     }
 
 

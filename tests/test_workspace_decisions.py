@@ -12,8 +12,15 @@ from django.urls import reverse
 
 from kinderpardon.dates import DatePrecision
 from kinderpardon.dates import parse_partial as parse_partial_date
-from motions.models import FactionVote, Motion, MotionEvent, Sponsorship
-from municipalities.models import Boundary, Municipality, MunicipalityStatus
+from motions.models import (
+    Council,
+    FactionVote,
+    Motion,
+    MotionEvent,
+    MunicipalityStatus,
+    Sponsorship,
+)
+from municipalities.models import Boundary, Municipality
 
 from .conftest import make_faction, make_motion, make_municipality, make_party, opened
 
@@ -161,9 +168,9 @@ def test_logged_adoption_changes_the_municipality_on_the_public_pages(
         ),
     )
 
-    status = Municipality.objects.with_status().get(pk=municipality.pk).status
+    status = Council.objects.with_status().get(pk=municipality.pk).status
     page = client.get(municipality.get_absolute_url())
-    features = json.loads(client.get(reverse("municipalities:map_data")).content)["features"]
+    features = json.loads(client.get(reverse("motions:map_data")).content)["features"]
     assert status == MunicipalityStatus.ADOPTED
     assert page.context["municipality"].status == MunicipalityStatus.ADOPTED
     assert [f["properties"]["status"] for f in features] == ["adopted"]

@@ -34,8 +34,8 @@ from django.views.decorators.http import require_GET, require_POST
 from kinderpardon.lists import paginate
 from kinderpardon.uploads import download
 from motions.facts import MUNICIPAL_MOTION_TITLE
-from motions.models import ActionReport, Motion
-from municipalities.models import Municipality, MunicipalityStatus
+from motions.models import ActionReport, Council, Motion, MunicipalityStatus
+from municipalities.models import Municipality
 
 from .roles import requires
 
@@ -116,7 +116,7 @@ def claims(reports: list[ActionReport]) -> list[Claim]:
     (drafts included: volunteers see them): two queries for any number of reports."""
     latest = Motion.objects.filter(municipality=OuterRef("pk")).newest_first().values("pk")[:1]
     municipalities = (
-        Municipality.objects.with_status(include_contacted=True)
+        Council.objects.with_status(include_contacted=True)
         .annotate(latest_motion_pk=Subquery(latest))
         .select_related("province")
         .in_bulk({report.municipality_id for report in reports})
@@ -390,7 +390,7 @@ def detail(request, pk: int):
 
 def report_page(request, report: ActionReport, **bound_forms):
     municipality = (
-        Municipality.objects.with_status(include_contacted=True)
+        Council.objects.with_status(include_contacted=True)
         .select_related("province")
         .get(pk=report.municipality_id)
     )

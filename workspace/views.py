@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from motions.models import ActionReport, ModelMotion, Motion, MotionEvent
+from motions.models import ActionReport, Council, ModelMotion, Motion, MotionEvent
 from municipalities.models import ContactMoment, Faction, Municipality, Party
 
 from .filters import ContactMomentFilter
@@ -263,7 +263,7 @@ def dashboard(request):
 @requires()
 def municipality_log(request, slug: str, faction_form: FactionForm | None = None):
     municipality = get_object_or_404(
-        Municipality.objects.with_status(include_contacted=True).select_related("province"),
+        Council.objects.with_status(include_contacted=True).select_related("province"),
         slug=slug,
     )
     posted = request.POST if faction_form is None else None

@@ -1,4 +1,6 @@
-from django.shortcuts import get_object_or_404, render
+"""Where a council stands and what became of a municipality, in one sentence
+each, with dates at their own precision and links to the municipalities named."""
+
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -7,12 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kinderpardon.dates import DatePrecision, format_partial
-from kinderpardon.lists import paginate
 from motions.models import Motion
-
-from .filters import MunicipalityFilter
-from .maps import municipality_outline
-from .models import Faction, Municipality, Succession
+from municipalities.models import Municipality, Succession
 
 STATUS_SENTENCES = {
     Motion.Status.ADOPTED: gettext_noop(
@@ -88,58 +86,4 @@ def origin_sentence(origin: Succession) -> SafeString:
         sentence = _("Op {date} ging {predecessor} op in {successor}.")
     return format_html(
         sentence, date=date, predecessor=_link(predecessor), successor=successor.name
-    )
-
-
-def municipality_list(request):
-    municipalities = (
-        Municipality.objects.with_status().with_latest_motion().for_list().order_by("name", "pk")
-    )
-    filterset = MunicipalityFilter(request.GET, queryset=municipalities)
-    listing = paginate(request, filterset.qs)
-    filterset.explain(listing.page.object_list)
-    suggestion = "" if listing.page.paginator.count else filterset.suggestion()
-    return render(
-        request,
-        "municipalities/list.html",
-        {"filter": filterset, "listing": listing, "suggestion": suggestion},
-    )
-
-
-def detail(request, slug: str):
-    municipality = get_object_or_404(
-        Municipality.objects.with_status().select_related("province"), slug=slug
-    )
-    motions = list(
-        Motion.objects.public()
-        .for_municipality(municipality)
-        .newest_first()
-        .prefetch_related("events")  # in their Meta order: oldest first
-    )
-    # The motion that gives the municipality its status: the newest of that rank.
-    deciding = next(
-        (m for m in motions if Motion.MUNICIPALITY_STATUS.get(m.status) == municipality.status),
-        None,
-    )
-    ending = ""
-    if not municipality.is_active and municipality.dissolved_on:
-        successions = list(municipality.successions.select_related("successor"))
-        ending = ending_sentence(municipality, successions)
-    origins = (
-        municipality.origins.filter(predecessor__in=Municipality.objects.dissolved())
-        .select_related("predecessor", "successor")
-        .order_by("-predecessor__dissolved_on", "predecessor__name")
-    )
-    return render(
-        request,
-        "municipalities/detail.html",
-        {
-            "municipality": municipality,
-            "motions": motions,
-            "status_sentence": status_sentence(municipality, deciding),
-            "factions": list(Faction.objects.of_council(municipality)),
-            "ending": ending,
-            "origins": [origin_sentence(origin) for origin in origins],
-            "outline": municipality_outline(municipality),
-        },
     )

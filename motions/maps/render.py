@@ -1,11 +1,10 @@
-"""The public map: the page, its embeddable version, its GeoJSON data and a
-shareable image, all drawn from the stored boundaries and derived statuses.
+"""The map's data and pictures: the GeoJSON of every municipality with its
+status, the shareable PNG, a municipality's outline, and the legend.
 
-The GeoJSON and the PNG are built from the database, cached in Django's cache
-under the current *data version* and served with validators, so a repeat
-visit costs no query and a ``304``. Saving or deleting a motion, municipality,
-province or boundary, and every import, sets a new data version in the shared
-cache (``data_changed``), so no process serves an outdated build.
+Builds are cached in Django's cache under the current *data version*. Saving
+or deleting a motion, municipality, province or boundary, and every import,
+sets a new data version in the shared cache (``data_changed``), so no process
+serves an outdated build.
 """
 
 import dataclasses
@@ -27,30 +26,19 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache as shared_cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
-    Exists,
     JSONField,
     OuterRef,
     QuerySet,
     Subquery,
 )
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
 
-from .models import Boundary, Municipality, MunicipalityStatus
+from motions.models import Council, MunicipalityStatus
+from municipalities.models import Boundary, Municipality
 
-# The statuses the public sees, in the legend's order.
-
-# Browsers reuse the data this long without asking; then they revalidate (304).
-MAX_AGE = 60  # seconds
 # How long a build stays in the cache. A change made around the ORM (a raw
 # QuerySet.update()) shows at the latest this long after it was made.
 BUILD_SECONDS = 60 * 60
@@ -62,18 +50,16 @@ SUPERSAMPLE = 2  # draw at twice the size and scale down: smooth edges
 # a degree of latitude in the middle of the Netherlands.
 LONGITUDE_SCALE = math.cos(math.radians(52))
 
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-
 
 # Data ------------------------------------------------------------------------
 
 
-def public_municipalities() -> QuerySet[Municipality]:
+def public_municipalities() -> QuerySet[Council]:
     """Active municipalities with their public ``status`` and province."""
-    return Municipality.objects.active().with_status().for_list()
+    return Council.objects.active().with_status().for_list()
 
 
-def municipalities_with_geometry() -> list[Municipality]:
+def municipalities_with_geometry() -> list[Council]:
     """Every active municipality with ``geometry``: its latest boundary, or None. One query."""
     latest = Boundary.objects.filter(municipality=OuterRef("pk")).order_by("-year")
     return list(
@@ -354,86 +340,3 @@ def cached_build(
         )
         shared_cache.set(key, build, BUILD_SECONDS)
     return build
-
-
-def serve_build(request: HttpRequest, build: Build) -> HttpResponse:
-    """``build`` as a response: 304 when the visitor has it, gzip when accepted."""
-    response = get_conditional_response(request, etag=build.etag, last_modified=build.built_at)
-    if response is None:
-        wants_gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
-        if build.gzipped is not None and wants_gzip:
-            response = HttpResponse(build.gzipped, content_type=build.content_type)
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(build.body, content_type=build.content_type)
-    if build.gzipped is not None:
-        patch_vary_headers(response, ["Accept-Encoding"])
-    response["ETag"] = build.etag
-    response["Last-Modified"] = http_date(build.built_at)
-    patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
-    return response
-
-
-# Views -----------------------------------------------------------------------
-
-
-def _map_settings() -> dict:
-    return {
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "image_size": IMAGE_SIZE,
-    }
-
-
-@require_safe
-def map_page(request):
-    # 1: active municipalities with status, province and whether they have a boundary
-    municipalities = list(
-        public_municipalities().annotate(
-            has_boundary=Exists(Boundary.objects.filter(municipality=OuterRef("pk")))
-        )
-    )
-    provinces = sorted({m.province.name for m in municipalities})
-    return render(
-        request,
-        "municipalities/map.html",
-        {
-            **_map_settings(),
-            "municipalities": municipalities,
-            "counts": legend(m.status for m in municipalities),
-            "provinces": provinces,
-            "without_boundary": [m for m in municipalities if not m.has_boundary],
-            "og_image_url": request.build_absolute_uri(reverse("municipalities:map_image")),
-            "embed_url": request.build_absolute_uri(reverse("municipalities:map_embed")),
-        },
-    )
-
-
-@require_safe
-@xframe_options_exempt
-def map_embed(request):
-    """The map alone, for partner sites' iframes (exempt from X-Frame-Options)."""
-    # 1: the status of every active municipality, for the legend
-    statuses = public_municipalities().values_list("status", flat=True)
-    return render(
-        request,
-        "municipalities/map_embed.html",
-        {
-            **_map_settings(),
-            "counts": legend(statuses),
-            "site_url": request.build_absolute_uri(reverse("municipalities:map")),
-        },
-    )
-
-
-@require_safe
-def map_data(request):
-    build = cached_build("geojson", build_geojson, "application/geo+json", compress=True)
-    return serve_build(request, build)
-
-
-@require_safe
-def map_image(request):
-    # PNG is compressed already: gzip would only cost time.
-    build = cached_build("png", build_image, "image/png", compress=False)
-    return serve_build(request, build)

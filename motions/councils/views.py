@@ -1,0 +1,117 @@
+"""The public pages of where the councils stand: the home page, the list of
+municipalities and each municipality's page."""
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, render
+
+from kinderpardon.lists import paginate
+from motions.maps.render import municipality_outline
+from motions.models import Council, Motion, MunicipalityStatus
+from municipalities.models import Faction, Municipality
+
+from .filters import MunicipalityFilter
+from .sentences import ending_sentence, origin_sentence, status_sentence
+
+LATEST_OUTCOMES = 8
+
+
+def municipality_list(request):
+    municipalities = (
+        Council.objects.with_status().with_latest_motion().for_list().order_by("name", "pk")
+    )
+    filterset = MunicipalityFilter(request.GET, queryset=municipalities)
+    listing = paginate(request, filterset.qs)
+    filterset.explain(listing.page.object_list)
+    suggestion = "" if listing.page.paginator.count else filterset.suggestion()
+    return render(
+        request,
+        "municipalities/list.html",
+        {"filter": filterset, "listing": listing, "suggestion": suggestion},
+    )
+
+
+def detail(request, slug: str):
+    municipality = get_object_or_404(
+        Council.objects.with_status().select_related("province"), slug=slug
+    )
+    motions = list(
+        Motion.objects.public()
+        .for_municipality(municipality)
+        .newest_first()
+        .prefetch_related("events")  # in their Meta order: oldest first
+    )
+    # The motion that gives the municipality its status: the newest of that rank.
+    deciding = next(
+        (m for m in motions if Motion.MUNICIPALITY_STATUS.get(m.status) == municipality.status),
+        None,
+    )
+    ending = ""
+    if not municipality.is_active and municipality.dissolved_on:
+        successions = list(municipality.successions.select_related("successor"))
+        ending = ending_sentence(municipality, successions)
+    origins = (
+        municipality.origins.filter(predecessor__in=Municipality.objects.dissolved())
+        .select_related("predecessor", "successor")
+        .order_by("-predecessor__dissolved_on", "predecessor__name")
+    )
+    return render(
+        request,
+        "municipalities/detail.html",
+        {
+            "municipality": municipality,
+            "motions": motions,
+            "status_sentence": status_sentence(municipality, deciding),
+            "factions": list(Faction.objects.of_council(municipality)),
+            "ending": ending,
+            "origins": [origin_sentence(origin) for origin in origins],
+            "outline": municipality_outline(municipality),
+        },
+    )
+
+
+def home(request):
+    """What the campaign asks, where the councils stand, and what happened last."""
+    # 1: active municipalities grouped by derived status
+    by_status = dict(
+        Council.objects.active()
+        .with_status()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    # 2: motions per level
+    motions = Motion.objects.public().aggregate(
+        municipal=Count("pk", filter=Q(level=Motion.Level.MUNICIPAL)),
+        national=Count("pk", filter=Q(level=Motion.Level.NATIONAL)),
+    )
+    # 3: the latest decided or submitted motions, with their municipality
+    latest = (
+        Motion.objects.public()
+        .for_list()
+        .annotate(happened_on=Coalesce("decided_on", "submitted_on"))
+        .filter(happened_on__isnull=False)
+        .order_by("-happened_on", "-pk")[:LATEST_OUTCOMES]
+    )
+    total = sum(by_status.values())
+    counts = [(status, by_status.get(status.value, 0)) for status in MunicipalityStatus.public()]
+    counters = [
+        {"status": status, "count": count, "percent": percent(count, total)}
+        for status, count in counts
+    ]
+    return render(
+        request,
+        "home.html",
+        {
+            "total": total,
+            "counters": counters,
+            "counts": counts,
+            "motions": motions,
+            "latest": latest,
+        },
+    )
+
+
+def percent(part: int, whole: int) -> float:
+    """A share in percent, to one decimal, so that 2.04 shows as "2" and 0.29 as "0,3"."""
+    return round(100 * part / whole, 1) if whole else 0.0

@@ -1,0 +1,111 @@
+"""The public map: the page, its embeddable version, its GeoJSON data and a
+shareable image, served with validators so that a repeat visit costs no query
+and a ``304`` (the builds themselves: ``render.py``)."""
+
+import re
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from municipalities.models import Boundary
+
+from .render import (
+    IMAGE_SIZE,
+    Build,
+    build_geojson,
+    build_image,
+    cached_build,
+    legend,
+    public_municipalities,
+)
+
+# Browsers reuse the data this long without asking; then they revalidate (304).
+MAX_AGE = 60  # seconds
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def serve_build(request: HttpRequest, build: Build) -> HttpResponse:
+    """``build`` as a response: 304 when the visitor has it, gzip when accepted."""
+    response = get_conditional_response(request, etag=build.etag, last_modified=build.built_at)
+    if response is None:
+        wants_gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+        if build.gzipped is not None and wants_gzip:
+            response = HttpResponse(build.gzipped, content_type=build.content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(build.body, content_type=build.content_type)
+    if build.gzipped is not None:
+        patch_vary_headers(response, ["Accept-Encoding"])
+    response["ETag"] = build.etag
+    response["Last-Modified"] = http_date(build.built_at)
+    patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
+    return response
+
+
+def _map_settings() -> dict:
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "image_size": IMAGE_SIZE,
+    }
+
+
+@require_safe
+def map_page(request):
+    # 1: active municipalities with status, province and whether they have a boundary
+    municipalities = list(
+        public_municipalities().annotate(
+            has_boundary=Exists(Boundary.objects.filter(municipality=OuterRef("pk")))
+        )
+    )
+    provinces = sorted({m.province.name for m in municipalities})
+    return render(
+        request,
+        "municipalities/map.html",
+        {
+            **_map_settings(),
+            "municipalities": municipalities,
+            "counts": legend(m.status for m in municipalities),
+            "provinces": provinces,
+            "without_boundary": [m for m in municipalities if not m.has_boundary],
+            "og_image_url": request.build_absolute_uri(reverse("motions:map_image")),
+            "embed_url": request.build_absolute_uri(reverse("motions:map_embed")),
+        },
+    )
+
+
+@require_safe
+@xframe_options_exempt
+def map_embed(request):
+    """The map alone, for partner sites' iframes (exempt from X-Frame-Options)."""
+    # 1: the status of every active municipality, for the legend
+    statuses = public_municipalities().values_list("status", flat=True)
+    return render(
+        request,
+        "municipalities/map_embed.html",
+        {
+            **_map_settings(),
+            "counts": legend(statuses),
+            "site_url": request.build_absolute_uri(reverse("motions:map")),
+        },
+    )
+
+
+@require_safe
+def map_data(request):
+    build = cached_build("geojson", build_geojson, "application/geo+json", compress=True)
+    return serve_build(request, build)
+
+
+@require_safe
+def map_image(request):
+    # PNG is compressed already: gzip would only cost time.
+    build = cached_build("png", build_image, "image/png", compress=False)
+    return serve_build(request, build)
