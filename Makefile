@@ -37,6 +37,7 @@ data: $(STAMP) ## migrate and import register, boundaries and the campaign's fac
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(STAMP)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -141,6 +142,14 @@ CACHES = {
 # Behind our load balancer the visitor's address is the last X-Forwarded-For
 # entry, the one the balancer appends; earlier entries come from the client.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+
+# A municipality's page is served by the app above the register (motions), so
+# the register's model does not name it itself.
+ABSOLUTE_URL_OVERRIDES = {
+    "municipalities.municipality": lambda municipality: reverse(
+        "motions:municipality", kwargs={"slug": municipality.slug}
+    ),
+}
 
 # Who may put back an earlier version of a record (the workspace and the admin).
 REVERT_PERMISSION = "motions.revert_history"

@@ -6,9 +6,7 @@ made-up day; the models' ``clean()`` gives the Dutch messages on every form."""
 from django.contrib import admin, messages
 from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,7 +16,6 @@ from municipalities.admin import ActiveFilter, BoundaryInline, FactionInline, Su
 from municipalities.models import Municipality
 
 from .models import (
-    ActionReport,
     ElectionCommitment,
     FactionVote,
     ModelMotion,
@@ -225,98 +222,6 @@ class ModelMotionAdmin(HistoryAdmin):
             % {"count": len(chosen)},
             messages.SUCCESS,
         )
-
-
-@admin.register(ActionReport)
-class ActionReportAdmin(FormDefaults, admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "municipality",
-        "action",
-        "outcome",
-        "reporter_role",
-        "handled_by",
-    ]
-    list_filter = ["outcome", "action", "reporter_role"]
-    search_fields = [
-        "municipality__name",
-        "municipality__search_text",
-        "reporter_name",
-        "reporter_email",
-        "factions",
-        "message",
-    ]
-    ordering = ["-created_at"]
-    date_hierarchy = "created_at"
-    autocomplete_fields = ["municipality", "motion", "duplicate_of"]
-    readonly_fields = [
-        "created_at",
-        "handled_by",
-        "handled_at",
-        "personal_data_erased_at",
-        "document_link",
-    ]
-    fieldsets = [
-        (
-            _("Melding"),
-            {
-                "fields": [
-                    "municipality",
-                    "action",
-                    ("happened_on", "happened_precision"),
-                    "factions",
-                    "link",
-                    "document_link",
-                    "message",
-                    "created_at",
-                ]
-            },
-        ),
-        (
-            _("Melder (privé)"),
-            {
-                "fields": [
-                    "reporter_name",
-                    "reporter_role",
-                    "reporter_email",
-                    "consent",
-                    "personal_data_erased_at",
-                ]
-            },
-        ),
-        (
-            _("Afhandeling"),
-            {
-                "fields": [
-                    "outcome",
-                    "outcome_reason",
-                    "duplicate_of",
-                    "motion",
-                    "handled_by",
-                    "handled_at",
-                ]
-            },
-        ),
-    ]
-
-    @admin.display(description=_("document"))
-    def document_link(self, report: ActionReport) -> str:
-        """The private document through the workspace's permission-checked download."""
-        if not report.document:
-            return "—"
-        url = reverse("workspace:report_document", args=[report.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Download"))
-
-    def get_queryset(self, request):
-        # str(report) names its municipality: also for duplicate_of autocomplete results.
-        return super().get_queryset(request).select_related("municipality", "handled_by")
-
-    def save_model(self, request, obj, form, change):
-        """Whoever changes the outcome is recorded as having handled the report."""
-        if "outcome" in form.changed_data and obj.outcome != ActionReport.Outcome.NEW:
-            obj.handled_by = request.user
-            obj.handled_at = timezone.now()
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(ElectionCommitment)

@@ -13,13 +13,11 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -29,6 +27,7 @@ from kinderpardon.uploads import shorten_document_name, validate_document
 from municipalities.forms import MunicipalityNameField, municipality_names
 
 from .models import ActionReport
+from .signals import report_received
 
 logger = logging.getLogger(__name__)
 
@@ -170,14 +169,6 @@ def over_rate_limit(request) -> bool:
     return max(counts) > settings.REPORT_RATE_LIMIT
 
 
-def volunteer_addresses() -> list[str]:
-    """REPORT_NOTIFY_EMAILS, or every active account that may triage reports."""
-    if settings.REPORT_NOTIFY_EMAILS:
-        return list(settings.REPORT_NOTIFY_EMAILS)
-    users = get_user_model().objects.with_perm("motions.change_actionreport", is_active=True)
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
-
-
 def _message(template: str, context: dict, to: list[str]) -> EmailMessage:
     subject = render_to_string(f"motions/emails/{template}_subject.txt", context)
     body = render_to_string(f"motions/emails/{template}.txt", context)
@@ -189,27 +180,15 @@ def send_confirmation(report: ActionReport) -> None:
     _message("report_confirmation", context, [report.reporter_email]).send()
 
 
-def notify_volunteers(report: ActionReport, report_url: str) -> None:
-    """One message per volunteer, so that nobody sees the others' addresses; in
-    Dutch, the workspace's language, whatever language the reporter used."""
-    context = {"report": report, "report_url": report_url}
-    with translation.override("nl"):
-        messages = [_message("report_notification", context, [to]) for to in volunteer_addresses()]
-    if messages:
-        get_connection().send_messages(messages)
-
-
 def send_report_emails(request, report: ActionReport) -> None:
-    """Send both e-mails after the report is stored; a failure is logged, never raised."""
+    """After the report is stored: the reporter's confirmation, and the news to
+    whoever listens (the workspace tells its volunteers). A failure is logged,
+    never raised: the report is safe and the reporter sees thanks."""
     try:
         send_confirmation(report)
-    except Exception:  # SMTP, network or template: the report is safe, the reporter sees thanks
+    except Exception:  # SMTP, network or template
         logger.exception("Confirmation e-mail for report %s could not be sent", report.pk)
-    try:
-        report_url = request.build_absolute_uri(reverse("workspace:report", args=[report.pk]))
-        notify_volunteers(report, report_url)
-    except Exception:
-        logger.exception("Volunteers could not be notified of report %s", report.pk)
+    report_received.send_robust(sender=ActionReport, report=report, request=request)
 
 
 # The report is committed before any e-mail goes out, even with ATOMIC_REQUESTS on.

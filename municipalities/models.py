@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -136,9 +135,6 @@ class Municipality(Versioned):
         if update_fields is not None and {"name", "aliases"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("motions:municipality", kwargs={"slug": self.slug})
 
     @property
     def is_active(self) -> bool:

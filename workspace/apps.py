@@ -7,6 +7,13 @@ class WorkspaceConfig(AppConfig):
     name = "workspace"
     verbose_name = _("Werkplaats")
 
+    def ready(self) -> None:
+        from motions.signals import report_received
+
+        from .triage import notify_volunteers
+
+        report_received.connect(notify_volunteers, dispatch_uid="workspace-report-received")
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin, with a site whose login goes through the workspace's

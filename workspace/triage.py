@@ -18,13 +18,15 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -207,6 +209,39 @@ def already_handled(request, report: ActionReport):
 # --- telling the reporter -------------------------------------------------------------
 
 
+def email_message(name: str, context: dict, to: str) -> EmailMessage:
+    """The e-mail ``workspace/emails/<name>.txt`` with its one-line subject."""
+    subject = render_to_string(f"workspace/emails/{name}_subject.txt", context)
+    body = render_to_string(f"workspace/emails/{name}.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, to=[to])
+
+
+def volunteer_addresses() -> list[str]:
+    """REPORT_NOTIFY_EMAILS, or every active account that may triage reports."""
+    if settings.REPORT_NOTIFY_EMAILS:
+        return list(settings.REPORT_NOTIFY_EMAILS)
+    users = get_user_model().objects.with_perm("motions.change_actionreport", is_active=True)
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def notify_volunteers(sender, report: ActionReport, request, **kwargs) -> None:
+    """A receiver of ``motions.signals.report_received``: one message per
+    volunteer, so that nobody sees the others' addresses, in Dutch (the
+    workspace's language, whatever language the reporter used), with a link to
+    the report's page. A failure is logged, never raised: the report is stored."""
+    try:
+        report_url = request.build_absolute_uri(reverse("workspace:report", args=[report.pk]))
+        context = {"report": report, "report_url": report_url}
+        with translation.override("nl"):
+            messages = [
+                email_message("report_notification", context, to) for to in volunteer_addresses()
+            ]
+        if messages:
+            get_connection().send_messages(messages)
+    except Exception:  # SMTP, network or template
+        logger.exception("Volunteers could not be notified of report %s", report.pk)
+
+
 def can_email(report: ActionReport) -> bool:
     return bool(report.reporter_email) and report.personal_data_erased_at is None
 
@@ -227,10 +262,8 @@ def tell_reporter(request, report: ActionReport) -> None:
     try:
         with translation.override(settings.LANGUAGE_CODE):
             context = {"report": report, "motion_url": public_url(request, motion)}
-            template = f"workspace/emails/report_{report.outcome}"
-            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-            body = render_to_string(f"{template}.txt", context)
-        EmailMessage(subject, body, to=[report.reporter_email]).send()
+            message = email_message(f"report_{report.outcome}", context, report.reporter_email)
+        message.send()
     except Exception:  # SMTP, network or template: the outcome is stored all the same
         logger.exception("Outcome e-mail for report %s could not be sent", report.pk)
         messages.warning(
