@@ -1,42 +1,36 @@
-"""Imports of the reference data that CBS and Kadaster publish every year: the
-register of municipalities (with its mergers) and their boundaries.
+"""The import of the register of municipalities that CBS publishes every year,
+with what became of each ended municipality (the verified merger file).
 
-Both imports read a path or an http(s) URL, check the whole file before they
-write anything, write in one transaction and are idempotent: a second run on
-the same file changes nothing. A source they cannot read or use raises a
-ReferenceDataError with a Dutch message, which the management commands turn
-into a CommandError.
+Both files are read from a path or an http(s) URL (``sources.py``), checked
+whole before anything is written, and written in one transaction; a second
+run on the same files changes nothing.
 """
 
-import csv
 import datetime
-import functools
-import io
 import itertools
-import json
-import re
-import urllib.parse
-import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-import shapely
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from pyproj import Transformer
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kinderpardon.history import changeset
 from kinderpardon.text import fold, name_slug
 
-from .models import Boundary, Municipality, Province, Succession, succession_problem
+from .models import Municipality, Province, Succession, succession_problem
 from .signals import register_imported
-
-HTTP_TIMEOUT = 30  # seconds
-MAX_REPORTED_ERRORS = 10
+from .sources import (
+    cbs_code,
+    choice,
+    default_source,
+    invalid,
+    parse_date,
+    read_csv,
+    read_source,
+)
 
 # The CSV writes the province's old Dutch name; CBS now uses Fryslân.
 PROVINCE_NAMES = {"Friesland": "Fryslân"}
@@ -58,62 +52,6 @@ REGISTER_COLUMNS = (
     "begindatum",
     "einddatum",
 )
-
-MUNICIPALITY_CODE = re.compile(r"GM\d{4}")
-RD_NEW = "EPSG:28992"
-WGS84 = "EPSG:4326"
-DEFAULT_TOLERANCE = 0.0005  # degrees: about 35 m east-west, 55 m north-south here
-COORDINATE_DECIMALS = 4  # about 10 m, finer than the simplification
-
-
-class ReferenceDataError(Exception):
-    """A source that cannot be read or does not hold what it should (Dutch message)."""
-
-
-# Reading a source ---------------------------------------------------------
-
-
-def _is_url(source: str) -> bool:
-    return urllib.parse.urlsplit(source).scheme in ("http", "https")
-
-
-def default_source(filename: str) -> str:
-    """``settings.REFERENCE_DATA`` (a directory or a URL base) joined with ``filename``."""
-    base = str(settings.REFERENCE_DATA)
-    if _is_url(base):
-        return urllib.parse.urljoin(base.rstrip("/") + "/", filename)
-    return str(Path(base) / filename)
-
-
-def read_source(source: str) -> bytes:
-    """The bytes at a path or an http(s) URL."""
-    try:
-        if _is_url(source):
-            # Only http(s) gets here (checked above), so no file: or ftp: surprises.
-            with urllib.request.urlopen(source, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
-                return response.read()
-        return Path(source).read_bytes()
-    except (OSError, ValueError) as exc:  # URLError, HTTPError and timeouts are OSErrors
-        raise ReferenceDataError(f"Kan {source} niet lezen: {exc}") from exc
-
-
-def _decode(data: bytes, source: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ReferenceDataError(
-            f"{source} is geen UTF-8-tekst (regel {line}); er is niets veranderd."
-        ) from exc
-
-
-def _invalid(source: str, errors: list[str]) -> ReferenceDataError:
-    shown = "\n".join(f"  {e}" for e in errors[:MAX_REPORTED_ERRORS])
-    more = len(errors) - MAX_REPORTED_ERRORS
-    if more > 0:
-        shown += f"\n  ... en nog {more} fout(en)"
-    return ReferenceDataError(f"{source} is ongeldig; er is niets veranderd.\n{shown}")
-
 
 # The register of municipalities -------------------------------------------
 
@@ -176,66 +114,20 @@ class RegisterSummary:
         return f"{text}\n{self.successions}" if self.successions else text
 
 
-def _cbs_code(value: str, prefix: str, digits: int, column: str) -> str:
-    bare = value.removeprefix(prefix)
-    if len(bare) != digits or not bare.isascii() or not bare.isdigit():
-        raise ValueError(f"ongeldige {column} {value!r} (verwacht {digits} cijfers)")
-    return prefix + bare
-
-
-def _date(value: str, column: str) -> datetime.date:
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise ValueError(f"ongeldige {column} {value!r} (verwacht JJJJ-MM-DD)") from None
-
-
-def _read_csv(data: bytes, source: str, columns: tuple[str, ...], make_row) -> tuple[list, list]:
-    """The rows of a semicolon-separated reference file with the header
-    ``columns``, each made by ``make_row(values, line)`` (a ValueError names
-    what is wrong with it), and the errors found, each naming its line."""
-    reader = csv.DictReader(io.StringIO(_decode(data, source), newline=""), delimiter=";")
-    rows: list = []
-    errors: list[str] = []
-    try:
-        header = [name.strip().lower() for name in reader.fieldnames or []]
-        missing = [c for c in columns if c not in header]
-        if missing:
-            errors.append(
-                f"regel 1: kolom(men) {', '.join(missing)} ontbreken; "
-                f"verwacht de kop {';'.join(columns)}"
-            )
-            return rows, errors
-        reader.fieldnames = header
-        for record in reader:
-            try:
-                if None in record:  # csv.DictReader's key for surplus fields
-                    raise ValueError("te veel kolommen")
-                if any(record[c] is None for c in columns):
-                    raise ValueError("te weinig kolommen")
-                values = {c: record[c].strip() for c in columns}
-                rows.append(make_row(values, reader.line_num))
-            except ValueError as exc:
-                errors.append(f"regel {reader.line_num}: {exc}")
-    except csv.Error as exc:
-        errors.append(f"regel {max(reader.line_num, 1)}: geen leesbare CSV ({exc})")
-    return rows, errors
-
-
 def _register_row(values: dict, line: int) -> RegisterRow:
     for column in ("provincienaam", "gemeentenaam", "begindatum"):
         if not values[column]:
             raise ValueError(f"{column} ontbreekt")
-    begins_on = _date(values["begindatum"], "begindatum")
-    ends_on = _date(values["einddatum"], "einddatum") if values["einddatum"] else None
+    begins_on = parse_date(values["begindatum"], "begindatum")
+    ends_on = parse_date(values["einddatum"], "einddatum") if values["einddatum"] else None
     if ends_on is not None and ends_on <= begins_on:
         raise ValueError("einddatum ligt niet na begindatum")
     province_name = values["provincienaam"]
     return RegisterRow(
         line=line,
-        province_code=_cbs_code(values["provinciecode"], "PV", 2, "provinciecode"),
+        province_code=cbs_code(values["provinciecode"], "PV", 2, "provinciecode"),
         province_name=PROVINCE_NAMES.get(province_name, province_name),
-        code=_cbs_code(values["gemeentecode"], "GM", 4, "gemeentecode"),
+        code=cbs_code(values["gemeentecode"], "GM", 4, "gemeentecode"),
         name=values["gemeentenaam"],
         begins_on=begins_on,
         ends_on=ends_on,
@@ -272,12 +164,12 @@ def _consistency_errors(rows: list[RegisterRow]) -> list[str]:
 
 def parse_register(data: bytes, source: str = "het bestand") -> list[RegisterRow]:
     """Every row of a CBS municipality list, checked; errors name the line."""
-    rows, errors = _read_csv(data, source, REGISTER_COLUMNS, _register_row)
+    rows, errors = read_csv(data, source, REGISTER_COLUMNS, _register_row)
     errors += _consistency_errors(rows)
     if not errors and not rows:
         errors.append("het bestand bevat geen gemeenten")
     if errors:
-        raise _invalid(source, errors)
+        raise invalid(source, errors)
     return rows
 
 
@@ -496,32 +388,26 @@ class SuccessionSummary:
         )
 
 
-def _choice(value: str, column: str, allowed: Iterable[str]) -> str:
-    if value not in allowed:
-        raise ValueError(f"ongeldige {column} {value!r} (verwacht {', '.join(allowed)})")
-    return value
-
-
 def _merger_row(values: dict, line: int) -> MergerRow:
     if not values["bron"]:
         raise ValueError("bron ontbreekt: elke opvolging heeft een bron")
     return MergerRow(
         line=line,
-        code=_cbs_code(values["gemeentecode"], "GM", 4, "gemeentecode"),
+        code=cbs_code(values["gemeentecode"], "GM", 4, "gemeentecode"),
         name=values["gemeentenaam"],
-        ends_on=_date(values["einddatum"], "einddatum"),
-        successor_code=_cbs_code(values["opvolger_code"], "GM", 4, "opvolger_code"),
-        kind=_choice(values["soort"], "soort", [*Succession.Kind.values, PROVINCE_CHANGE]),
-        share=_choice(values["deel"], "deel", Succession.Share.values),
+        ends_on=parse_date(values["einddatum"], "einddatum"),
+        successor_code=cbs_code(values["opvolger_code"], "GM", 4, "opvolger_code"),
+        kind=choice(values["soort"], "soort", [*Succession.Kind.values, PROVINCE_CHANGE]),
+        share=choice(values["deel"], "deel", Succession.Share.values),
         source=values["bron"],
     )
 
 
 def parse_mergers(data: bytes, source: str = "het bestand") -> list[MergerRow]:
     """Every row of the merger file, checked on its own; errors name the line."""
-    rows, errors = _read_csv(data, source, MERGER_COLUMNS, _merger_row)
+    rows, errors = read_csv(data, source, MERGER_COLUMNS, _merger_row)
     if errors:
-        raise _invalid(source, errors)
+        raise invalid(source, errors)
     return rows
 
 
@@ -555,7 +441,7 @@ def _endings(
         else:
             endings[row.code].append((row, successor))
     if errors:
-        raise _invalid(source, errors)
+        raise invalid(source, errors)
     return endings
 
 
@@ -600,179 +486,4 @@ def sync_successions(
             default_change_reason=reason,
         )
     summary.created, summary.updated, summary.removed = len(new), len(changed), len(current)
-    return summary
-
-
-# Boundaries ---------------------------------------------------------------
-
-
-@dataclass
-class BoundarySummary:
-    year: int
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    unmatched: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        text = (
-            f"Grenzen {self.year}: {self.created} nieuw, {self.updated} bijgewerkt, "
-            f"{self.unchanged} ongewijzigd; {len(self.unmatched)} code(s) zonder gemeente"
-        )
-        return f"{text}: {', '.join(self.unmatched)}." if self.unmatched else f"{text}."
-
-
-def _feature(feature: object) -> tuple[str, shapely.Geometry]:
-    if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise ValueError("is geen GeoJSON-Feature")
-    properties = feature.get("properties")
-    code = properties.get("statcode") if isinstance(properties, dict) else None
-    if not isinstance(code, str) or not MUNICIPALITY_CODE.fullmatch(code):
-        raise ValueError(f"statcode ontbreekt of is ongeldig ({code!r}; verwacht zoals GM0014)")
-    geometry = feature.get("geometry")
-    if not isinstance(geometry, dict):
-        raise ValueError(f"{code} heeft geen geometrie")
-    if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValueError(
-            f"{code} heeft een geometrie van type {geometry.get('type')!r} "
-            "(verwacht Polygon of MultiPolygon)"
-        )
-    try:
-        shape = shapely.from_geojson(json.dumps(geometry))
-    except shapely.errors.ShapelyError as exc:
-        raise ValueError(f"{code} heeft onbruikbare coördinaten ({exc})") from None
-    if shape.is_empty:
-        raise ValueError(f"{code} heeft een lege geometrie")
-    return code, shape
-
-
-def _in_box(bounds: Iterable[float], box: tuple[float, float, float, float]) -> bool:
-    minx, miny, maxx, maxy = bounds
-    return box[0] <= minx and maxx <= box[2] and box[1] <= miny and maxy <= box[3]
-
-
-WGS84_NETHERLANDS = (3.0, 50.0, 8.0, 54.0)  # lon, lat
-RD_NETHERLANDS = (0.0, 300_000.0, 300_000.0, 650_000.0)  # metres
-
-
-def _source_crs(collection: dict, shapes: list[shapely.Geometry], source: str) -> str:
-    """RD New or WGS84: from the ``crs`` member, else from the coordinates' size."""
-    crs = collection.get("crs")
-    if crs is not None:
-        properties = crs.get("properties") if isinstance(crs, dict) else None
-        name = str(properties.get("name", "")) if isinstance(properties, dict) else ""
-        if "28992" in name:
-            return RD_NEW
-        if "4326" in name or "CRS84" in name:
-            return WGS84
-        raise ReferenceDataError(
-            f"{source}: onbekend coördinatenstelsel {name!r} (verwacht WGS84 of RD New, "
-            "EPSG:28992); er is niets veranderd."
-        )
-    bounds = shapely.total_bounds(shapes)
-    if _in_box(bounds, WGS84_NETHERLANDS):
-        return WGS84
-    if _in_box(bounds, RD_NETHERLANDS):
-        return RD_NEW
-    raise ReferenceDataError(
-        f"{source}: de coördinaten passen niet bij WGS84 (lengte 3..8, breedte 50..54) of "
-        "RD New (x 0..300000, y 300000..650000); er is niets veranderd."
-    )
-
-
-@functools.cache
-def _rd_to_wgs84() -> Transformer:
-    return Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
-
-
-def parse_boundaries(
-    data: bytes, source: str = "het bestand", tolerance: float = DEFAULT_TOLERANCE
-) -> dict[str, dict]:
-    """CBS code -> GeoJSON geometry in WGS84, simplified by ``tolerance``
-    degrees and rounded to COORDINATE_DECIMALS, from a FeatureCollection."""
-    try:
-        collection = json.loads(_decode(data, source))
-    except json.JSONDecodeError as exc:
-        raise ReferenceDataError(
-            f"{source} is geen JSON (regel {exc.lineno}: {exc.msg}); er is niets veranderd."
-        ) from exc
-    if (
-        not isinstance(collection, dict)
-        or collection.get("type") != "FeatureCollection"
-        or not isinstance(collection.get("features"), list)
-    ):
-        raise ReferenceDataError(
-            f"{source} is geen GeoJSON-FeatureCollection; er is niets veranderd."
-        )
-    codes: list[str] = []
-    shapes: list[shapely.Geometry] = []
-    errors: list[str] = []
-    seen: dict[str, int] = {}
-    for number, feature in enumerate(collection["features"], start=1):
-        try:
-            code, shape = _feature(feature)
-        except ValueError as exc:
-            errors.append(f"object {number}: {exc}")
-            continue
-        if code in seen:
-            errors.append(f"object {number}: {code} kwam al voor bij object {seen[code]}")
-        seen[code] = number
-        codes.append(code)
-        shapes.append(shape)
-    if not errors and not shapes:
-        errors.append("het bestand bevat geen gebieden")
-    if errors:
-        raise _invalid(source, errors)
-
-    if _source_crs(collection, shapes, source) == RD_NEW:
-        shapes = shapely.transform(shapes, _rd_to_wgs84().transform, interleaved=False)
-    if not _in_box(shapely.total_bounds(shapes), WGS84_NETHERLANDS):
-        raise ReferenceDataError(
-            f"{source}: de gebieden liggen niet in Nederland; klopt het coördinatenstelsel? "
-            "Er is niets veranderd."
-        )
-    simplified = shapely.simplify(shapes, tolerance, preserve_topology=True)
-    rounded = shapely.transform(simplified, lambda xy: xy.round(COORDINATE_DECIMALS))
-    return {
-        code: json.loads(text)
-        for code, text in zip(codes, shapely.to_geojson(rounded), strict=True)
-    }
-
-
-def import_boundaries(
-    source: str | None = None, year: int | None = None, tolerance: float = DEFAULT_TOLERANCE
-) -> BoundarySummary:
-    """Store one simplified WGS84 boundary per municipality for ``year``, matched
-    by CBS code; codes without a municipality are listed, not fatal."""
-    source = source or default_source(settings.REFERENCE_BOUNDARIES_FILE)
-    year = settings.REFERENCE_BOUNDARIES_YEAR if year is None else year
-    if not 1800 <= year <= 2200:
-        raise ReferenceDataError(f"Ongeldig jaar {year}.")
-    if tolerance < 0:
-        raise ReferenceDataError(f"De tolerantie kan niet negatief zijn ({tolerance}).")
-    geometries = parse_boundaries(read_source(source), source, tolerance)
-    summary = BoundarySummary(year=year)
-    with transaction.atomic():
-        ids = dict(Municipality.objects.filter(code__in=geometries).values_list("code", "pk"))
-        existing = {
-            b.municipality_id: b
-            for b in Boundary.objects.filter(year=year, municipality_id__in=ids.values())
-        }
-        new, changed = [], []
-        for code, geometry in sorted(geometries.items()):
-            municipality_id = ids.get(code)
-            boundary = existing.get(municipality_id)
-            if municipality_id is None:
-                summary.unmatched.append(code)
-            elif boundary is None:
-                new.append(Boundary(municipality_id=municipality_id, year=year, geometry=geometry))
-            elif boundary.geometry != geometry:
-                boundary.geometry = geometry
-                changed.append(boundary)
-            else:
-                summary.unchanged += 1
-        Boundary.objects.bulk_create(new)
-        Boundary.objects.bulk_update(changed, ["geometry"])
-    register_imported.send(sender=Municipality)  # bulk writes send no post_save
-    summary.created, summary.updated = len(new), len(changed)
     return summary

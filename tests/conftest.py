@@ -89,7 +89,8 @@ def opened(instance) -> dict[str, str]:
 def load_campaign_data() -> None:
     """The real register and boundaries of 2025, and the campaign's known facts."""
     from motions.facts import load_campaign_facts
-    from municipalities.register import import_boundaries, import_municipalities
+    from municipalities.boundaries import import_boundaries
+    from municipalities.register import import_municipalities
 
     import_municipalities(as_of=datetime.date(2025, 1, 1))
     import_boundaries(year=2025)

@@ -7,8 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from municipalities.boundaries import import_boundaries
 from municipalities.models import Boundary, Municipality
-from municipalities.register import ReferenceDataError, import_boundaries, import_municipalities
+from municipalities.register import import_municipalities
+from municipalities.sources import ReferenceDataError
 from tests.conftest import SHARED_DATA, make_municipality
 
 REGISTER = str(SHARED_DATA / "cbs-gemeentelijke-indeling.csv")

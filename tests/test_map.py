@@ -268,7 +268,8 @@ def test_boundary_corrected_in_place_changes_the_etag(client):
 
 
 def test_a_boundary_import_changes_the_etag(client):
-    from municipalities.register import import_boundaries, import_municipalities
+    from municipalities.boundaries import import_boundaries
+    from municipalities.register import import_municipalities
 
     import_municipalities(as_of=datetime.date(2025, 1, 1))
     before = client.get(DATA_URL)

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from municipalities.models import Municipality, Province, Succession
-from municipalities.register import ReferenceDataError, import_municipalities
+from municipalities.register import import_municipalities
+from municipalities.sources import ReferenceDataError
 from tests.conftest import SHARED_DATA, make_motion
 
 REGISTER = str(SHARED_DATA / settings.REFERENCE_MUNICIPALITIES_FILE)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from municipalities.register import DEFAULT_TOLERANCE, ReferenceDataError, import_boundaries
+from municipalities.boundaries import DEFAULT_TOLERANCE, import_boundaries
+from municipalities.sources import ReferenceDataError
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from municipalities.register import ReferenceDataError, import_municipalities
+from municipalities.register import import_municipalities
+from municipalities.sources import ReferenceDataError
 
 
 def iso_date(value: str) -> datetime.date:
