@@ -1,50 +1,27 @@
-"""What councils and the Tweede Kamer decided, what they were asked to decide
-(the example motion), what councils report back, and the sources cited."""
+"""What councils and the Tweede Kamer decided: a motion and its parts (who
+submitted it, how each faction voted, its timeline)."""
 
-from django.conf import settings
+from typing import Self
+
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
-from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kinderpardon.concurrency import Versioned
-from kinderpardon.dates import (
-    IN_THE_FUTURE,
-    clean_partial,
-    format_partial,
-    format_when,
-    is_future,
-    partial_date_fields,
-    period,
-    truncate,
-)
+from kinderpardon.dates import clean_partial, format_partial, partial_date_fields, truncate
 from kinderpardon.history import ChangesetRecord
-from municipalities.models import (
-    ContactMoment,
-    Faction,
-    Municipality,
-    MunicipalityQuerySet,
-    Party,
-)
-from municipalities.resolver import ended_problem, not_begun_problem
+from municipalities.models import Faction, Municipality, Party
+
+from .sources import Source
+from .status import MunicipalityStatus
+from .validation import DOCUMENT_EXTENSIONS, impossible_date
 
 DECISION_NEEDS_DATE = _(
     "Een aangenomen of verworpen motie heeft een besluitdatum (een maand is genoeg)."
 )
-
-
-def private_storage():
-    """Where reporters' documents go: never under MEDIA_URL (settings.STORAGES)."""
-    return storages["private"]
-
-
-DOCUMENT_EXTENSIONS = FileExtensionValidator(["pdf", "doc", "docx", "odt"])
 
 # What is logged has happened; what is planned belongs on the timeline (MotionEvent).
 FUTURE_MESSAGES = {
@@ -59,117 +36,29 @@ FUTURE_MESSAGES = {
 }
 
 
-def impossible_date(
-    instance: models.Model,
-    name: str,
-    council: Municipality | None,
-    *,
-    future_message: str,
-    before_beginning: bool = True,
-) -> str:
-    """Why the partial date ``<name>_on`` cannot be true, or "": it lies in the
-    future, or the council had ended or (with ``before_beginning``) not yet
-    begun. Compared at the date's precision: "oktober 2025" is in the future
-    only when all of October is; "maart 2022" may be Weesp's, which ended on 24
-    March 2022, "april 2022" not. These rules span tables and depend on today,
-    so no database constraint can hold them."""
-    value = getattr(instance, f"{name}_on")
-    if value is None:
-        return ""
-    precision = getattr(instance, f"{name}_precision")
-    if is_future(value, precision):
-        return capfirst(future_message % {"date": format_partial(value, precision)})
-    if council is None:
-        return ""
-    first, last = period(value, precision)
-    when = format_when(value, precision)
-    problem = ended_problem(council, first, when)
-    if not problem and before_beginning:
-        problem = not_begun_problem(council, last, when)
-    return problem
-
-
-class MunicipalityStatus(models.TextChoices):
-    """Where a council stands, derived from its motions (never stored).
-
-    The order is the ranking: the most advanced motion wins. "Contacted" is
-    the volunteers' own view; the public status never shows it.
-    """
-
-    NONE = "none", _("geen motie bekend")
-    CONTACTED = "contacted", _("benaderd")
-    REJECTED = "rejected", _("verworpen of ingetrokken")
-    PENDING = "pending", _("ingediend of aangehouden")
-    ADOPTED = "adopted", _("motie aangenomen")
-
-    @classmethod
-    def rank(cls, status: "MunicipalityStatus") -> int:
-        return list(cls).index(status)
-
-    @classmethod
-    def public(cls) -> list["MunicipalityStatus"]:
-        """The statuses anyone may see, most advanced first (legends, counters)."""
-        return [s for s in reversed(cls) if s != cls.CONTACTED]
-
-
-class Source(models.Model):
-    """A report, court ruling or letter that motions and the campaign cite."""
-
-    class Kind(models.TextChoices):
-        REPORT = "report", _("rapport")
-        RULING = "ruling", _("uitspraak")
-        LETTER = "letter", _("brief")
-        ARTICLE = "article", _("artikel")
-        OTHER = "other", _("anders")
-
-    title = models.CharField(_("titel"), max_length=400)
-    publisher = models.CharField(_("uitgever"), max_length=300, blank=True)
-    kind = models.CharField(_("soort"), max_length=10, choices=Kind, default=Kind.REPORT)
-    published_on, published_precision = partial_date_fields(_("datum"))
-    reference = models.CharField(
-        _("kenmerk"), max_length=100, blank=True, help_text=_("Bijvoorbeeld een ECLI-nummer.")
-    )
-    url = models.URLField(_("link"), max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["-published_on", "title"]
-        verbose_name = _("bron")
-        verbose_name_plural = _("bronnen")
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def published_display(self) -> str:
-        return format_partial(self.published_on, self.published_precision)
-
-    def clean(self):
-        clean_partial(self, "published")
-
-
 class MotionQuerySet(models.QuerySet):
-    def public(self):
+    def public(self) -> Self:
         """What anyone may see: everything but the volunteers' drafts."""
         return self.exclude(status=Motion.Status.DRAFT)
 
-    def municipal(self):
+    def municipal(self) -> Self:
         return self.filter(level=Motion.Level.MUNICIPAL)
 
-    def national(self):
+    def national(self) -> Self:
         return self.filter(level=Motion.Level.NATIONAL)
 
-    def for_municipality(self, municipality: Municipality):
+    def for_municipality(self, municipality: Municipality) -> Self:
         return self.filter(municipality=municipality)
 
-    def adopted(self):
+    def adopted(self) -> Self:
         return self.filter(status=Motion.Status.ADOPTED)
 
-    def newest_first(self):
+    def newest_first(self) -> Self:
         return self.order_by(
             F("decided_on").desc(nulls_last=True), F("submitted_on").desc(nulls_last=True), "-pk"
         )
 
-    def for_list(self):
+    def for_list(self) -> Self:
         return self.select_related("municipality__province")
 
 
@@ -337,7 +226,7 @@ class Motion(Versioned):
             default=Value(0),
         )
 
-    def clean(self):
+    def clean(self) -> None:
         clean_partial(self, "submitted")
         clean_partial(self, "decided")
         errors = {}
@@ -366,92 +255,6 @@ class Motion(Versioned):
                 errors[f"{name}_on"] = problem
         if errors:
             raise ValidationError(errors)
-
-
-def with_status(municipalities: models.QuerySet, *, include_contacted: bool = False):
-    """Annotate ``status`` (a MunicipalityStatus value) and ``status_rank`` on
-    any queryset of municipalities (the admin's too, which saves them).
-
-    One correlated subquery, so a list costs the same number of queries
-    whatever its length.
-    """
-    motions = Motion.objects.public().filter(municipality=OuterRef("pk"))
-    best_rank = Subquery(
-        motions.annotate(rank=Motion.status_rank_expression()).order_by("-rank").values("rank")[:1],
-        output_field=IntegerField(),
-    )
-    rank = Coalesce(best_rank, Value(0))
-    if include_contacted:
-        contacted = Case(
-            When(
-                Exists(ContactMoment.objects.filter(municipality=OuterRef("pk"))),
-                then=Value(MunicipalityStatus.rank(MunicipalityStatus.CONTACTED)),
-            ),
-            default=Value(0),
-        )
-        rank = Greatest(rank, contacted)
-    status = Case(
-        *(
-            When(status_rank=MunicipalityStatus.rank(s), then=Value(s.value))
-            for s in MunicipalityStatus
-        ),
-        output_field=models.CharField(),
-    )
-    return municipalities.annotate(status_rank=rank).annotate(status=status)
-
-
-class CouncilQuerySet(MunicipalityQuerySet):
-    """Municipalities with where their councils stand, derived from the motions."""
-
-    def with_status(self, *, include_contacted: bool = False):
-        """See ``with_status``."""
-        return with_status(self, include_contacted=include_contacted)
-
-    def with_latest_motion(self):
-        """Annotate ``latest_motion_on`` and ``latest_motion_precision``: the date of
-        the newest public motion (decided, else submitted) and how exactly it is
-        known, both from the same motion; see ``Council.latest_motion_display``."""
-        latest = (
-            Motion.objects.public()
-            .filter(municipality=OuterRef("pk"))
-            .annotate(
-                on=Coalesce("decided_on", "submitted_on"),
-                precision=Case(
-                    When(decided_on__isnull=False, then="decided_precision"),
-                    default="submitted_precision",
-                ),
-            )
-            .filter(on__isnull=False)
-            .order_by("-on", "-pk")
-        )
-        return self.annotate(
-            latest_motion_on=Subquery(latest.values("on")[:1], output_field=models.DateField()),
-            latest_motion_precision=Subquery(latest.values("precision")[:1]),
-        )
-
-
-class Council(Municipality):
-    """A municipality seen through its motions: where its council stands. The
-    same rows as ``Municipality`` (a proxy), for reading lists, pages and the map
-    with the annotations of ``CouncilQuerySet``; records are saved as
-    ``Municipality``, whose history and signals belong to that class."""
-
-    objects = CouncilQuerySet.as_manager()
-
-    class Meta:
-        proxy = True
-        verbose_name = _("gemeenteraad")
-        verbose_name_plural = _("gemeenteraden")
-
-    @property
-    def status_label(self) -> str:
-        """Label of the ``status`` annotation that ``with_status()`` adds."""
-        return MunicipalityStatus(self.status).label
-
-    @property
-    def latest_motion_display(self) -> str:
-        """The annotation of ``with_latest_motion()``, at its precision: "april 2025"."""
-        return format_partial(self.latest_motion_on, self.latest_motion_precision)
 
 
 class Sponsorship(models.Model):
@@ -581,210 +384,5 @@ class MotionEvent(models.Model):
     def happened_display(self) -> str:
         return format_partial(self.happened_on, self.happened_precision)
 
-    def clean(self):
+    def clean(self) -> None:
         clean_partial(self, "happened")
-
-
-class ModelMotion(models.Model):
-    """An example motion text, versioned, with placeholders for the municipality.
-
-    Placeholders: ``{gemeente}`` (the municipality's name) and ``{provincie}``.
-    """
-
-    PLACEHOLDERS = ("{gemeente}", "{provincie}")
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("concept")
-        PUBLISHED = "published", _("gepubliceerd")
-        ARCHIVED = "archived", _("vervangen")
-
-    slug = models.SlugField(_("slug"), max_length=100)
-    version = models.PositiveSmallIntegerField(_("versie"), default=1)
-    title = models.CharField(_("titel"), max_length=300)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
-    introduction = models.TextField(_("toelichting voor raadsleden"), blank=True)
-    text = models.TextField(
-        _("tekst"), help_text=_("Gebruik {gemeente} en {provincie} waar de naam moet komen.")
-    )
-    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-
-    history = HistoricalRecords(bases=[ChangesetRecord])
-
-    class Meta:
-        ordering = ["slug", "-version"]
-        verbose_name = _("voorbeeldmotie")
-        verbose_name_plural = _("voorbeeldmoties")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["slug", "version"],
-                name="model_motion_unique_version",
-                violation_error_message=_("Deze versie van deze voorbeeldmotie bestaat al."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} (versie {self.version})"
-
-    def render(self, municipality: Municipality | None = None) -> str:
-        """The text with the municipality filled in (placeholders kept if none)."""
-        if municipality is None:
-            return self.text
-        return self.text.replace("{gemeente}", municipality.name).replace(
-            "{provincie}", municipality.province.name
-        )
-
-
-class ActionReport(models.Model):
-    """What a council member or griffier reports through the public form.
-
-    Private until a volunteer accepts it; never deleted by triage, only given
-    an outcome. The reporter's personal data is erased after the retention period.
-    """
-
-    class Role(models.TextChoices):
-        COUNCILLOR = "raadslid", _("raadslid")
-        FACTION_CHAIR = "fractievoorzitter", _("fractievoorzitter")
-        CLERK = "griffier", _("griffier")
-        OTHER = "other", _("anders")
-
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("motie ingediend")
-        ADOPTED = "adopted", _("motie aangenomen")
-        REJECTED = "rejected", _("motie verworpen")
-        WITHDRAWN = "withdrawn", _("motie ingetrokken")
-        HELD = "held", _("motie aangehouden")
-        OTHER = "other", _("andere actie")
-
-    class Outcome(models.TextChoices):
-        NEW = "new", _("nieuw")
-        ACCEPTED = "accepted", _("verwerkt")
-        REJECTED = "rejected", _("afgewezen")
-        DUPLICATE = "duplicate", _("dubbel")
-
-    reporter_name = models.CharField(_("naam"), max_length=150, blank=True)
-    reporter_role = models.CharField(_("rol"), max_length=20, choices=Role, default=Role.OTHER)
-    reporter_email = models.EmailField(_("e-mailadres"), blank=True)
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="reports", verbose_name=_("gemeente")
-    )
-    action = models.CharField(_("wat er gebeurde"), max_length=10, choices=Action)
-    happened_on, happened_precision = partial_date_fields(_("wanneer"))
-    factions = models.CharField(_("fractie(s)"), max_length=300, blank=True)
-    link = models.URLField(_("link naar raadsinformatie"), max_length=500, blank=True)
-    document = models.FileField(
-        _("document"),
-        upload_to="reports/%Y/",
-        blank=True,
-        validators=[DOCUMENT_EXTENSIONS],
-        storage=private_storage,
-    )
-    message = models.TextField(_("toelichting"), max_length=5000, blank=True)
-    consent = models.BooleanField(_("toestemming om contactgegevens te bewaren"), default=False)
-    outcome = models.CharField(
-        _("afhandeling"), max_length=10, choices=Outcome, default=Outcome.NEW
-    )
-    outcome_reason = models.TextField(_("reden"), blank=True)
-    duplicate_of = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="duplicates",
-        verbose_name=_("dubbel van"),
-    )
-    motion = models.ForeignKey(
-        Motion,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reports",
-        verbose_name=_("verwerkt in motie"),
-    )
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="handled_reports",
-        verbose_name=_("afgehandeld door"),
-    )
-    handled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
-    personal_data_erased_at = models.DateTimeField(
-        _("persoonsgegevens gewist op"), null=True, blank=True
-    )
-    created_at = models.DateTimeField(_("ontvangen op"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("melding")
-        verbose_name_plural = _("meldingen")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(outcome="duplicate") | Q(duplicate_of__isnull=False),
-                name="report_duplicate_names_original",
-                violation_error_message=_("Geef aan van welke melding dit een dubbel is."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(duplicate_of=F("pk")),
-                name="report_not_duplicate_of_itself",
-                violation_error_message=_("Een melding kan geen dubbel van zichzelf zijn."),
-            ),
-        ]
-        indexes = [models.Index(fields=["outcome", "-created_at"], name="report_outcome_created")]
-
-    def __str__(self) -> str:
-        return f"{self.municipality}: {self.get_action_display()} ({self.created_at:%d-%m-%Y})"
-
-    @property
-    def happened_display(self) -> str:
-        return format_partial(self.happened_on, self.happened_precision)
-
-    def clean(self):
-        """A report tells what happened: not in the future, nor after the council
-        ended. It names today's municipality, also for an older decision of a
-        council that merged into it since, so a date before it began is no error
-        here; the volunteer who accepts the report chooses the former council."""
-        clean_partial(self, "happened")
-        council = self.municipality if self.municipality_id else None
-        problem = impossible_date(
-            self, "happened", council, future_message=IN_THE_FUTURE, before_beginning=False
-        )
-        if problem:
-            raise ValidationError({"happened_on": problem})
-
-
-class ElectionCommitment(models.Model):
-    """Whether a faction's election programme commits to children's rights."""
-
-    class Commitment(models.TextChoices):
-        YES = "yes", _("ja")
-        PARTLY = "partly", _("gedeeltelijk")
-        NO = "no", _("nee")
-        UNKNOWN = "unknown", _("onbekend")
-
-    faction = models.ForeignKey(
-        Faction, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("fractie")
-    )
-    election_date = models.DateField(_("verkiezingsdatum"), help_text=_("Bijvoorbeeld 18-03-2026."))
-    commitment = models.CharField(
-        _("belofte"), max_length=10, choices=Commitment, default=Commitment.UNKNOWN
-    )
-    quote = models.TextField(_("citaat uit het programma"), blank=True)
-    source_url = models.URLField(_("bron"), max_length=500, blank=True)
-    checked_on = models.DateField(_("gecontroleerd op"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-election_date", "faction__municipality__name"]
-        verbose_name = _("verkiezingsbelofte")
-        verbose_name_plural = _("verkiezingsbeloften")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["faction", "election_date"],
-                name="commitment_once_per_election",
-                violation_error_message=_("Voor deze fractie en verkiezing is dit al vastgelegd."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.faction}: {self.get_commitment_display()}"
