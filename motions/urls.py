@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import reports, views
+from . import views
 from .councils import views as councils
 from .maps import views as maps
+from .reports import views as reports
 
 app_name = "motions"
 urlpatterns = [

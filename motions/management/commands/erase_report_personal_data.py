@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from motions.reports import erase_expired_personal_data
+from motions.reports.views import erase_expired_personal_data
 
 
 class Command(BaseCommand):

@@ -24,10 +24,9 @@ from django.views.decorators.http import require_http_methods
 from kinderpardon import ratelimit
 from kinderpardon.dates import PartialDateField
 from kinderpardon.uploads import shorten_document_name, validate_document
+from motions.models import ActionReport
+from motions.signals import report_received
 from municipalities.forms import MunicipalityNameField, municipality_names
-
-from .models import ActionReport
-from .signals import report_received
 
 logger = logging.getLogger(__name__)
 
