@@ -24,8 +24,8 @@ from .models import (
     MunicipalityStatus,
     Source,
     Sponsorship,
-    with_status,
 )
+from .models.councils import with_status
 
 # Faction.__str__ names its party and council; a faction is found by either,
 # its council also without accents.

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from . import reports, views
+from . import views
 from .councils import views as councils
+from .examples import views as examples
 from .maps import views as maps
+from .reports import views as reports
 
 app_name = "motions"
 urlpatterns = [
@@ -16,10 +18,10 @@ urlpatterns = [
     path("moties/", views.motion_list, name="list"),
     path("moties/<int:pk>/", views.detail, name="detail"),
     path("moties/<int:pk>/document/", views.document, name="document"),
-    path("voorbeeldmotie/", views.model_motion, name="model_motion"),
+    path("voorbeeldmotie/", examples.model_motion, name="model_motion"),
     path(
         "voorbeeldmotie/<slug:slug>/download/",
-        views.model_motion_download,
+        examples.model_motion_download,
         name="model_motion_download",
     ),
     path("melden/", reports.report, name="report"),

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from motions.models import ActionReport
-from motions.reports import erase_expired_personal_data
+from motions.reports.retention import erase_expired_personal_data
 
 from .conftest import make_motion, make_municipality
 from .test_report_form import private_storage  # noqa: F401 (autouse: documents go to tmp_path)

@@ -1,9 +1,13 @@
 """The public pages of where the councils stand: the home page, the list of
 municipalities and each municipality's page."""
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import SafeString
 
 from kinderpardon.lists import paginate
 from motions.maps.render import municipality_outline
@@ -16,7 +20,7 @@ from .sentences import ending_sentence, origin_sentence, status_sentence
 LATEST_OUTCOMES = 8
 
 
-def municipality_list(request):
+def municipality_list(request: HttpRequest) -> HttpResponse:
     municipalities = (
         Council.objects.with_status().with_latest_motion().for_list().order_by("name", "pk")
     )
@@ -31,7 +35,7 @@ def municipality_list(request):
     )
 
 
-def detail(request, slug: str):
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = get_object_or_404(
         Council.objects.with_status().select_related("province"), slug=slug
     )
@@ -41,20 +45,7 @@ def detail(request, slug: str):
         .newest_first()
         .prefetch_related("events")  # in their Meta order: oldest first
     )
-    # The motion that gives the municipality its status: the newest of that rank.
-    deciding = next(
-        (m for m in motions if Motion.MUNICIPALITY_STATUS.get(m.status) == municipality.status),
-        None,
-    )
-    ending = ""
-    if not municipality.is_active and municipality.dissolved_on:
-        successions = list(municipality.successions.select_related("successor"))
-        ending = ending_sentence(municipality, successions)
-    origins = (
-        municipality.origins.filter(predecessor__in=Municipality.objects.dissolved())
-        .select_related("predecessor", "successor")
-        .order_by("-predecessor__dissolved_on", "predecessor__name")
-    )
+    deciding = deciding_motion(municipality, motions)
     return render(
         request,
         "municipalities/detail.html",
@@ -62,15 +53,40 @@ def detail(request, slug: str):
             "municipality": municipality,
             "motions": motions,
             "status_sentence": status_sentence(municipality, deciding),
+            "ending": ending(municipality),
             "factions": list(Faction.objects.of_council(municipality)),
-            "ending": ending,
-            "origins": [origin_sentence(origin) for origin in origins],
+            "origins": origins(municipality),
             "outline": municipality_outline(municipality),
         },
     )
 
 
-def home(request):
+def deciding_motion(municipality: Council, motions: list[Motion]) -> Motion | None:
+    """The motion that gives the municipality its status: the newest of that rank."""
+    return next(
+        (m for m in motions if Motion.MUNICIPALITY_STATUS.get(m.status) == municipality.status),
+        None,
+    )
+
+
+def ending(municipality: Council) -> str:
+    """What became of a municipality that has ended, in a sentence; "" otherwise."""
+    if municipality.is_active or not municipality.dissolved_on:
+        return ""
+    return ending_sentence(municipality, list(municipality.successions.select_related("successor")))
+
+
+def origins(municipality: Council) -> list[SafeString]:
+    """The municipality's ended predecessors, the latest ending first, a sentence each."""
+    predecessors = (
+        municipality.origins.filter(predecessor__in=Municipality.objects.dissolved())
+        .select_related("predecessor", "successor")
+        .order_by("-predecessor__dissolved_on", "predecessor__name")
+    )
+    return [origin_sentence(origin) for origin in predecessors]
+
+
+def home(request: HttpRequest) -> HttpResponse:
     """What the campaign asks, where the councils stand, and what happened last."""
     # 1: active municipalities grouped by derived status
     by_status = dict(
@@ -93,23 +109,20 @@ def home(request):
         .filter(happened_on__isnull=False)
         .order_by("-happened_on", "-pk")[:LATEST_OUTCOMES]
     )
+    context = {**standing(by_status), "motions": motions, "latest": latest}
+    return render(request, "home.html", context)
+
+
+def standing(by_status: dict[str, int]) -> dict[str, Any]:
+    """Where the councils stand, for the counters and the map's legend: the
+    total, and per public status its count (``counts``) and share (``counters``)."""
     total = sum(by_status.values())
     counts = [(status, by_status.get(status.value, 0)) for status in MunicipalityStatus.public()]
     counters = [
         {"status": status, "count": count, "percent": percent(count, total)}
         for status, count in counts
     ]
-    return render(
-        request,
-        "home.html",
-        {
-            "total": total,
-            "counters": counters,
-            "counts": counts,
-            "motions": motions,
-            "latest": latest,
-        },
-    )
+    return {"total": total, "counters": counters, "counts": counts}
 
 
 def percent(part: int, whole: int) -> float:

@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from motions.reports import erase_expired_personal_data
+from motions.reports.retention import erase_expired_personal_data
 
 
 class Command(BaseCommand):
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "blijven. Veilig om dagelijks te draaien: gewiste meldingen blijven ongemoeid."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         erased = erase_expired_personal_data()
         self.stdout.write(
             self.style.SUCCESS(

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from docx.oxml.ns import qn
 
 from kinderpardon.text import name_slug
+from motions.models import ModelMotion
 from municipalities.models import Municipality
-
-from .models import ModelMotion
 
 # How a placeholder reads when no municipality is chosen.
 PLACEHOLDER_LABELS = {"{gemeente}": "[gemeente]", "{provincie}": "[provincie]"}

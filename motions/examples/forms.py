@@ -1,9 +1,13 @@
-"""Public forms of the motions app."""
+"""The example motion's forms: which municipality to fill it in for, and the
+format of a download."""
 
+from collections.abc import Iterator
 from itertools import groupby
 from operator import attrgetter
+from typing import Any, Self
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +17,7 @@ from municipalities.models import Municipality
 class ByProvinceIterator(ModelChoiceIterator):
     """Choices grouped by province, so the <select> shows them as <optgroup>s."""
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         # Iterating the queryset itself (not .iterator()) caches the rows, so
@@ -27,7 +31,7 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
 
     iterator = ByProvinceIterator
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", self.today())
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("empty_label", _("Kies uw gemeente"))
@@ -38,13 +42,13 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
         super().__init__(**kwargs)
 
     @staticmethod
-    def today():
+    def today() -> QuerySet[Municipality]:
         """Today's municipalities: asked anew for every form (a merger takes
         effect at midnight, in a process that has run for days)."""
         by_province = Municipality.objects.active().order_by("province__name", "name")
         return by_province.select_related("province")
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         field = super().__deepcopy__(memo)
         field.queryset = self.today()
         return field

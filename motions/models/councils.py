@@ -1,0 +1,106 @@
+"""Councils seen through their motions: where each stands, derived from its
+public motions in SQL (never stored), and when its latest motion was."""
+
+from typing import Self, TypeVar
+
+from django.db import models
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext_lazy as _
+
+from kinderpardon.dates import format_partial
+from municipalities.models import ContactMoment, Municipality, MunicipalityQuerySet
+
+from .motions import Motion
+from .status import MunicipalityStatus
+
+# Any queryset of municipalities (the admin's, the Council proxy's), returned as its own type.
+Municipalities = TypeVar("Municipalities", bound=models.QuerySet[Municipality])
+
+
+def with_status(
+    municipalities: Municipalities, *, include_contacted: bool = False
+) -> Municipalities:
+    """Annotate ``status`` (a MunicipalityStatus value) and ``status_rank`` on
+    any queryset of municipalities (the admin's too, which saves them).
+
+    One correlated subquery, so a list costs the same number of queries
+    whatever its length.
+    """
+    motions = Motion.objects.public().filter(municipality=OuterRef("pk"))
+    best_rank = Subquery(
+        motions.annotate(rank=Motion.status_rank_expression()).order_by("-rank").values("rank")[:1],
+        output_field=IntegerField(),
+    )
+    rank = Coalesce(best_rank, Value(0))
+    if include_contacted:
+        contacted = Case(
+            When(
+                Exists(ContactMoment.objects.filter(municipality=OuterRef("pk"))),
+                then=Value(MunicipalityStatus.rank(MunicipalityStatus.CONTACTED)),
+            ),
+            default=Value(0),
+        )
+        rank = Greatest(rank, contacted)
+    status = Case(
+        *(
+            When(status_rank=MunicipalityStatus.rank(s), then=Value(s.value))
+            for s in MunicipalityStatus
+        ),
+        output_field=models.CharField(),
+    )
+    return municipalities.annotate(status_rank=rank).annotate(status=status)
+
+
+class CouncilQuerySet(MunicipalityQuerySet):
+    """Municipalities with where their councils stand, derived from the motions."""
+
+    def with_status(self, *, include_contacted: bool = False) -> Self:
+        """See ``with_status``."""
+        return with_status(self, include_contacted=include_contacted)
+
+    def with_latest_motion(self) -> Self:
+        """Annotate ``latest_motion_on`` and ``latest_motion_precision``: the date of
+        the newest public motion (decided, else submitted) and how exactly it is
+        known, both from the same motion; see ``Council.latest_motion_display``."""
+        latest = (
+            Motion.objects.public()
+            .filter(municipality=OuterRef("pk"))
+            .annotate(
+                on=Coalesce("decided_on", "submitted_on"),
+                precision=Case(
+                    When(decided_on__isnull=False, then="decided_precision"),
+                    default="submitted_precision",
+                ),
+            )
+            .filter(on__isnull=False)
+            .order_by("-on", "-pk")
+        )
+        return self.annotate(
+            latest_motion_on=Subquery(latest.values("on")[:1], output_field=models.DateField()),
+            latest_motion_precision=Subquery(latest.values("precision")[:1]),
+        )
+
+
+class Council(Municipality):
+    """A municipality seen through its motions: where its council stands. The
+    same rows as ``Municipality`` (a proxy), for reading lists, pages and the map
+    with the annotations of ``CouncilQuerySet``; records are saved as
+    ``Municipality``, whose history and signals belong to that class."""
+
+    objects = CouncilQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("gemeenteraad")
+        verbose_name_plural = _("gemeenteraden")
+
+    @property
+    def status_label(self) -> str:
+        """Label of the ``status`` annotation that ``with_status()`` adds."""
+        return MunicipalityStatus(self.status).label
+
+    @property
+    def latest_motion_display(self) -> str:
+        """The annotation of ``with_latest_motion()``, at its precision: "april 2025"."""
+        return format_partial(self.latest_motion_on, self.latest_motion_precision)
