@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup data lint format clean chromium bench
+.PHONY: run test setup data lint format clean chromium bench package-check
 
 run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
 	$(BIN)/python manage.py create_dev_login
@@ -45,7 +45,20 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles build dist
 
-bench: $(STAMP) ## benchmarks: imports and page timings, printed as a Markdown table
-	$(BIN)/python bench/run.py
+# The wheel is what a deployment installs: build it, install it into a fresh
+# virtualenv in a temporary directory (the checkout is not on its path), and
+# check there that the app migrates, renders, translates and collects its files.
+package-check: $(STAMP) ## build the wheel and prove it runs outside the checkout
+	rm -rf build dist
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && "$$tmp/venv/bin/pip" install --quiet dist/*.whl && \
+	cd "$$tmp" && unset PYTHONPATH REDIS_URL && \
+	export DJANGO_SETTINGS_MODULE=kinderpardon.settings DJANGO_DEBUG=0 ALLOWED_HOSTS=testserver \
+		SECRET_KEY="package-check-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
+		DATABASE_URL="sqlite:///$$tmp/db.sqlite3" STATIC_ROOT="$$tmp/static" \
+		MEDIA_ROOT="$$tmp/media" PRIVATE_MEDIA_ROOT="$$tmp/private-media" && \
+	"$$tmp/venv/bin/django-admin" check && \
+	"$$tmp/venv/bin/python" "$(CURDIR)/.ci/installed_smoke.py"

@@ -15,7 +15,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The package carries its templates, static files and translations, so an
+# installed wheel finds them as a checkout does. BASE_DIR (the checkout) only
+# gives development defaults for what a deployment sets: the database, the
+# uploads, the collected static files and the reference data.
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
 
 
 def env(name: str, default: str = "") -> str:
@@ -95,7 +100,7 @@ ROOT_URLCONF = "kinderpardon.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -187,17 +192,17 @@ AUTH_PASSWORD_VALIDATORS = [
 # Dutch first; English second. Source strings in code and templates are Dutch.
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Leaflet's own files, as django-leaflet ships them, under static/leaflet/ (no
 # CDN). Not through INSTALLED_APPS: its admin module needs GeoDjango and GDAL.
 LEAFLET_STATIC = Path(importlib.util.find_spec("leaflet").origin).parent / "static" / "leaflet"
-STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", LEAFLET_STATIC)]
+STATICFILES_DIRS = [PACKAGE_DIR / "static", ("leaflet", LEAFLET_STATIC)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Reporters' documents are private: stored apart from MEDIA_ROOT, never served
