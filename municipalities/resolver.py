@@ -81,10 +81,19 @@ class Resolution:
                     "choices": _text_list(self.current),
                 },
             )
+        ended = self.named.dissolved_on
+        if ended is None or ended > timezone.localdate():
+            # Not active and not ended: it begins later (next year's merger).
+            began = cast(datetime.date, self.named.began_on)
+            raise ValidationError(
+                _("%(new)s bestaat pas vanaf %(date)s. Kies de gemeente waar het nu bij hoort."),
+                code="not_begun",
+                params={"new": _name(self.named), "date": _day(began)},
+            )
         raise ValidationError(
             _("%(old)s is opgeheven per %(date)s. Kies de gemeente waar het nu bij hoort."),
             code="gone",
-            params={"old": _name(self.named), "date": _day(self.named.dissolved_on)},
+            params={"old": _name(self.named), "date": _day(ended)},
         )
 
 
