@@ -37,8 +37,8 @@ VERSION_FIELDS = ("opened_version", "opened_at")  # the hidden fields of a Versi
 EARLIEST_OPENING = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)  # a sane "opened at"
 
 M = TypeVar("M", bound=models.Model)
-# A part of a record: (its model, the name of its foreign key to the whole).
-Parts = Iterable[tuple[type[Recorded], str]]
+# The parts of a record: (their model, the name of its foreign key to the whole).
+Parts = Iterable[tuple[type[models.Model], str]]
 
 
 def _now_in_microseconds() -> int:
@@ -82,7 +82,8 @@ def changes_since(instance: Recorded, since: datetime.datetime, parts: Parts = (
     name) pairs) after ``since``, oldest first, as sentences from the history."""
     records = list(instance.history.filter(history_date__gt=since).select_related("history_user"))
     for model, key in parts:
-        records += model.history.filter(
+        part_history = cast(type[Recorded], model).history  # recorded as the whole's are
+        records += part_history.filter(
             **{f"{key}_id": instance.pk, "history_date__gt": since}
         ).select_related("history_user")
     records.sort(key=lambda r: (r.history_date, r.history_id))
@@ -151,7 +152,7 @@ class VersionedForm(forms.ModelForm):
     # as opened at an unknown older version: refused, with what is stored now.
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
     opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
-    parts: tuple[tuple[type[Recorded], str], ...] = ()
+    parts: tuple[tuple[type[models.Model], str], ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

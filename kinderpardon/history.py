@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 from django.db import models
 from django.http import HttpRequest
@@ -41,7 +41,7 @@ class Recorded(Protocol):
 
     pk: Any
     # simple_history's HistoryManager: the library has no type information.
-    history: ClassVar[Any]
+    history: Any
 
 
 class ChangesetMiddleware:
