@@ -20,6 +20,7 @@ from .status import MunicipalityStatus
 from .validation import DOCUMENT_EXTENSIONS, impossible_date
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django_stubs_ext import StrOrPromise
 
 DECISION_NEEDS_DATE = _(
@@ -140,6 +141,8 @@ class Motion(Versioned):
     objects = MotionQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["version"], bases=[ChangesetRecord])
+    # Who simple_history records for the next save, when it is not the request's user.
+    _history_user: "AbstractBaseUser | None"
 
     class Meta:
         ordering = [F("decided_on").desc(nulls_last=True), "-pk"]
