@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ from django.urls import reverse  # noqa: E402
 ROWS: list[tuple[str, str, str]] = []
 
 
-def measure(label: str, func, repeat: int = 1) -> None:
+def measure(label: str, func: Callable[[], object], repeat: int = 1) -> None:
     """Median wall-clock time over ``repeat`` runs, then one more run under
     tracemalloc (which slows Python down) for the peak of Python allocations."""
     times = []
@@ -49,8 +50,8 @@ def measure(label: str, func, repeat: int = 1) -> None:
     ROWS.append((label, f"{ms:,.1f} ms{runs}", f"{peak / 2**20:,.1f} MiB"))
 
 
-def page(client: Client, url: str):
-    def get():
+def page(client: Client, url: str) -> Callable[[], None]:
+    def get() -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 

@@ -13,23 +13,32 @@ leaves nothing behind).
 
 import datetime
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalChanges
+
+from .history import Recorded
 
 SHOWN_VALUE = 80  # characters of a stored value shown beside the user's input
 VERSION_FIELDS = ("opened_version", "opened_at")  # the hidden fields of a VersionedForm
 EARLIEST_OPENING = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)  # a sane "opened at"
+
+M = TypeVar("M", bound=models.Model)
+# The parts of a record: (their model, the name of its foreign key to the whole).
+Parts = Iterable[tuple[type[models.Model], str]]
 
 
 def _now_in_microseconds() -> int:
@@ -48,41 +57,40 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.version = max(self.version + 1, _now_in_microseconds())
         if (update_fields := kwargs.get("update_fields")) is not None:
             kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
 
 
-def touch(model: type[Versioned], pk) -> None:
+def touch(model: type[Versioned], pk: object) -> None:
     """A part of the record changed: so did the record, for every open form."""
     model._base_manager.filter(pk=pk).update(
         version=Greatest(F("version") + 1, Value(_now_in_microseconds()))
     )
 
 
-def lock(queryset: models.QuerySet, pk) -> models.Model:
+def lock(queryset: models.QuerySet[M], pk: object) -> M:
     """The record as it is now, locked until the transaction ends (PostgreSQL;
     SQLite takes the whole database for each writing transaction)."""
     return queryset.select_for_update(of=("self",)).get(pk=pk)
 
 
-def changes_since(
-    instance: models.Model, since: datetime.datetime, parts: Iterable[tuple[type, str]] = ()
-) -> list[str]:
+def changes_since(instance: Recorded, since: datetime.datetime, parts: Parts = ()) -> list[str]:
     """Who changed what in ``instance`` and its ``parts`` ((model, foreign key
     name) pairs) after ``since``, oldest first, as sentences from the history."""
     records = list(instance.history.filter(history_date__gt=since).select_related("history_user"))
     for model, key in parts:
-        records += model.history.filter(
+        part_history = cast(type[Recorded], model).history  # recorded as the whole's are
+        records += part_history.filter(
             **{f"{key}_id": instance.pk, "history_date__gt": since}
         ).select_related("history_user")
     records.sort(key=lambda r: (r.history_date, r.history_id))
     return [text for text in map(_describe, records) if text]
 
 
-def _describe(record) -> str:
+def _describe(record: HistoricalChanges) -> str:
     """One change as a sentence; "" for a save that changed nothing visible."""
     user = record.history_user
     who = (user.get_full_name() or user.get_username()) if user else _("het systeem")
@@ -116,15 +124,16 @@ def stored_display(bound_field: forms.BoundField) -> str:
         return _("(leeg)")
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
-    if getattr(field, "choices", None) is not None and not isinstance(value, models.Model):
-        for key, label in _flat(field.choices):
+    choices = getattr(field, "choices", None)  # a choice field's, or None
+    if choices is not None and not isinstance(value, models.Model):
+        for key, label in _flat(choices):
             if str(key) == str(getattr(value, "pk", value)):
                 return str(label)
     value = field.prepare_value(value) if hasattr(field, "prepare_value") else value
     return Truncator(str(value)).chars(SHOWN_VALUE)
 
 
-def _flat(choices) -> Iterable[tuple]:
+def _flat(choices: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
     for key, label in choices:
         if isinstance(label, list | tuple):
             yield from label
@@ -143,9 +152,9 @@ class VersionedForm(forms.ModelForm):
     # as opened at an unknown older version: refused, with what is stored now.
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
     opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
-    parts: tuple[tuple[type, str], ...] = ()
+    parts: tuple[tuple[type[models.Model], str], ...] = ()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # To build the same form on the record as it was, or is (refuse_stale).
         self.own_kwargs = {
@@ -166,8 +175,9 @@ class VersionedForm(forms.ModelForm):
             return None
         return opened_at if EARLIEST_OPENING <= opened_at <= timezone.now() else None
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned_data = self.cleaned_data
         version = cleaned_data.get("opened_version") or ""
         if self.instance.pk and version != str(self.instance.version):
             self.refuse_stale(self.opened_at_time)
@@ -203,8 +213,9 @@ class VersionedForm(forms.ModelForm):
             if name not in self.errors:
                 shown = stored_display(self[name])
                 self.add_error(name, _("Nu opgeslagen: %(value)s") % {"value": shown})
-        self.data[self.add_prefix("opened_version")] = self.instance.version
-        self.data[self.add_prefix("opened_at")] = timezone.now().isoformat()
+        data = cast(QueryDict, self.data)  # made a mutable copy by take_changes_of_others
+        data[self.add_prefix("opened_version")] = str(self.instance.version)
+        data[self.add_prefix("opened_at")] = timezone.now().isoformat()
 
     @property
     def is_stale(self) -> bool:
@@ -220,7 +231,9 @@ def take_changes_of_others(
     fields the user changed and that are stored differently now are returned:
     those are the conflicts the user must see. Without ``opened``, every
     difference is a conflict."""
-    form.data = form.data.copy()
+    # A bound form's data is request.POST, a QueryDict: its copy is mutable.
+    data = cast(QueryDict, form.data).copy()
+    form.data = data
     conflicts = []
     for name, field in form.fields.items():
         if (
@@ -234,7 +247,7 @@ def take_changes_of_others(
             if field.has_changed(current[name].initial, bound.data):
                 conflicts.append(name)
         elif not field.has_changed(opened[name].initial, bound.data):
-            _set_data(form, name, field, current[name].value())
+            _set_data(data, form.add_prefix(name), field, current[name].value())
         elif field.has_changed(opened[name].initial, current[name].value()) and (
             field.has_changed(current[name].initial, bound.data)
         ):
@@ -242,16 +255,15 @@ def take_changes_of_others(
     return conflicts
 
 
-def _set_data(form: forms.BaseForm, name: str, field: forms.Field, value) -> None:
-    key = form.add_prefix(name)
+def _set_data(data: QueryDict, key: str, field: forms.Field, value: object) -> None:
     if isinstance(field.widget, forms.MultiWidget):
         return  # several inputs: left as the user sent them
     if isinstance(field.widget, forms.CheckboxInput):
         if value:
-            form.data[key] = "on"
+            data[key] = "on"
         else:
-            form.data.pop(key, None)
+            data.pop(key, None)
     elif isinstance(value, list | tuple):
-        form.data.setlist(key, [str(v) for v in value])
+        data.setlist(key, [str(v) for v in value])
     else:
-        form.data[key] = "" if value is None else str(value)
+        data[key] = "" if value is None else str(value)

@@ -1,9 +1,21 @@
+from typing import TypedDict
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 
-def languages(request) -> dict:
+class Alternate(TypedDict):
+    """The page in one language, for the language switch."""
+
+    code: str
+    name: str
+    url: str
+    current: bool
+
+
+def languages(request: HttpRequest) -> dict[str, list[Alternate]]:
     """The current page in the other languages, for the language switch and
     ``<link rel="alternate" hreflang>``; none for pages in Dutch only (the
     workspace, the admin)."""
@@ -12,7 +24,7 @@ def languages(request) -> dict:
     urls = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}
     if len(set(urls.values())) < len(urls):
         return {"alternate_languages": []}
-    alternates = []
+    alternates: list[Alternate] = []
     for code, url in urls.items():
         alternates.append(
             {

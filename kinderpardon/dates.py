@@ -7,7 +7,7 @@ that precision: never a made-up day.
 import calendar
 import datetime
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +17,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from kinderpardon.text import fold
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    # The two model fields of a partial date: its first day (or none) and its precision.
+    PartialDateFields = tuple[
+        models.DateField[datetime.date | None, datetime.date | None], models.CharField[str, str]
+    ]
 
 
 class DatePrecision(models.TextChoices):
@@ -68,7 +76,9 @@ def format_when(value: datetime.date, precision: str) -> str:
     return _("in %(date)s") % {"date": format_partial(value, precision)}
 
 
-def partial_date_fields(label: str, *, help_text: str = ""):
+def partial_date_fields(
+    label: "StrOrPromise", *, help_text: "StrOrPromise" = ""
+) -> "PartialDateFields":
     """A (date, precision) pair of model fields for one partial date."""
     return (
         models.DateField(label, null=True, blank=True, help_text=help_text),
@@ -78,7 +88,7 @@ def partial_date_fields(label: str, *, help_text: str = ""):
     )
 
 
-def clean_partial(instance, field: str) -> None:
+def clean_partial(instance: models.Model, field: str) -> None:
     """Store a partial date as the first day of its month or year."""
     value = getattr(instance, f"{field}_on")
     if value is not None:
@@ -193,26 +203,27 @@ class PartialDateField(forms.CharField):
 
     default_error_messages = {"future": IN_THE_FUTURE}
 
-    def __init__(self, *, allow_future: bool = True, **kwargs):
+    def __init__(self, *, allow_future: bool = True, **kwargs: Any) -> None:
         self.allow_future = allow_future
         kwargs.setdefault("max_length", 30)
         kwargs.setdefault("help_text", DATE_INPUT_HELP)
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    # A CharField for its input and its length; it cleans to a PartialDate, not a str.
+    def to_python(self, value: Any) -> PartialDate | None:  # type: ignore[override]
         if isinstance(value, PartialDate):
             return value
         try:
-            return parse_partial(super().to_python(value))
+            return parse_partial(super().to_python(value) or "")
         except ValueError as error:
             message = str(error)
             raise ValidationError(message[:1].upper() + message[1:] + ".", code="invalid") from None
 
-    def validate(self, value):
+    def validate(self, value: PartialDate | None) -> None:
         super().validate(value)
         if value and not self.allow_future and is_future(value.date, value.precision):
             raise ValidationError(self.error_messages["future"], code="future")
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return str(value) if isinstance(value, PartialDate) else value

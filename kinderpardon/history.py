@@ -8,11 +8,14 @@ explicit link, not by how close in time they were written.
 """
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, Protocol
 
 from django.db import models
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 _changeset: ContextVar[uuid.UUID | None] = ContextVar("changeset", default=None)
 
@@ -25,20 +28,29 @@ def current_changeset() -> uuid.UUID | None:
 @contextmanager
 def changeset() -> Iterator[uuid.UUID]:
     """Tie every history record written inside to one new changeset."""
-    token = _changeset.set(uuid.uuid4())
+    new = uuid.uuid4()
+    token = _changeset.set(new)
     try:
-        yield _changeset.get()
+        yield new
     finally:
         _changeset.reset(token)
+
+
+class Recorded(Protocol):
+    """A model whose changes simple_history records (``history = HistoricalRecords()``)."""
+
+    pk: Any
+    # simple_history's HistoryManager: the library has no type information.
+    history: Any
 
 
 class ChangesetMiddleware:
     """One changeset per request."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         with changeset():
             return self.get_response(request)
 

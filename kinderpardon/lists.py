@@ -4,6 +4,7 @@ understand with a message instead of an error."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.core.paginator import Page, Paginator
@@ -11,6 +12,9 @@ from django.db.models import F, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PER_PAGE = 50
 
@@ -24,7 +28,9 @@ class SortFilter(django_filters.ChoiceFilter):
     list's default and is what the view's own ``order_by`` already gives.
     """
 
-    def __init__(self, orderings: dict[str, tuple[str, Sequence[OrderingTerm]]], **kwargs):
+    def __init__(
+        self, orderings: "dict[str, tuple[StrOrPromise, Sequence[OrderingTerm]]]", **kwargs: Any
+    ) -> None:
         self.orderings = {value: terms for value, (_label, terms) in orderings.items()}
         choices = [(value, label) for value, (label, _terms) in orderings.items()]
         kwargs.setdefault("label", _("Sorteren"))
@@ -48,7 +54,7 @@ class ListPage:
     """One page of a list, the page numbers to link to, and what went wrong."""
 
     page: Page
-    page_range: list
+    page_range: list[int | str]  # numbers, and Paginator.ELLIPSIS where some are left out
     notice: str = ""
 
 

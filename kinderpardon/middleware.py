@@ -3,9 +3,12 @@ the app itself (no inline script anywhere, as STYLE.md asks), so injected
 markup cannot run. The embeddable map may be framed by any site; all else by
 none. The admin keeps Django's own markup and gets no policy."""
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 
 def _policy(frame_ancestors: str) -> str:
@@ -28,10 +31,10 @@ def _policy(frame_ancestors: str) -> str:
 
 
 class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if "Content-Security-Policy" in response or request.path.startswith("/admin/"):
             return response

@@ -16,6 +16,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 
 def fold(value: str) -> str:
@@ -66,7 +67,7 @@ def reset(scope: str, value: str) -> None:
     cache.delete_many([key, f"{key}:until"])
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The visitor's address. Behind our load balancer (``USE_X_FORWARDED_FOR``)
     that is the last ``X-Forwarded-For`` entry, the one the balancer appended
     itself: every earlier entry is whatever the client chose to send."""
@@ -77,7 +78,7 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def client_network(request) -> str:
+def client_network(request: HttpRequest) -> str:
     """The visitor's address as a limit should count it: an IPv6 visitor
     commonly holds a whole /64 (and changes address within it), so that /64
     counts as one address; an IPv4 address counts as itself."""

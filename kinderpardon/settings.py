@@ -9,6 +9,7 @@ is refused, so a forgotten ``SECRET_KEY`` cannot reach production.
 import importlib.util
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -134,7 +135,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A shared cache (Redis) in production, so that rate limits and cached map data
 # hold across processes; in development a per-process memory cache is enough.
 REDIS_URL = env("REDIS_URL")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {
@@ -201,7 +202,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Leaflet's own files, as django-leaflet ships them, under static/leaflet/ (no
 # CDN). Not through INSTALLED_APPS: its admin module needs GeoDjango and GDAL.
-LEAFLET_STATIC = Path(importlib.util.find_spec("leaflet").origin).parent / "static" / "leaflet"
+_LEAFLET = importlib.util.find_spec("leaflet")
+if _LEAFLET is None or _LEAFLET.origin is None:
+    raise ImproperlyConfigured("django-leaflet is not installed: the map needs its static files")
+LEAFLET_STATIC = Path(_LEAFLET.origin).parent / "static" / "leaflet"
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ("leaflet", LEAFLET_STATIC)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))

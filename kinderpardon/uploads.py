@@ -6,12 +6,16 @@ renamed to ``.pdf`` is refused.
 """
 
 import logging
+import os
 import zipfile
 from pathlib import Path, PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
@@ -29,7 +33,7 @@ ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 DOCUMENT_KINDS = {"pdf": "PDF", "doc": "Word", "docx": "Word", "odt": "OpenDocument"}
 
 
-def document_kind(upload) -> str | None:
+def document_kind(upload: File) -> str | None:
     """The extension the content belongs to ("pdf", "doc", "docx", "odt"), or None.
     Reads the first bytes and, for a ZIP, only its table of contents."""
     upload.seek(0)
@@ -73,13 +77,15 @@ def shorten_middle(text: str, limit: int) -> str:
     return text[: limit - tail - 1] + "…" + text[len(text) - tail :]
 
 
-def shorten_document_name(upload) -> None:
+def shorten_document_name(upload: File) -> None:
     """Council file names are often long; shorten them instead of refusing the file."""
+    if upload.name is None:  # nothing to shorten
+        return
     stem, _dot, extension = upload.name.rpartition(".")
     upload.name = f"{stem[:DOCUMENT_STEM_CHARS]}.{extension.lower()}"
 
 
-def validate_document(upload) -> None:
+def validate_document(upload: File) -> None:
     """PDF or Word (or OpenDocument), at most MAX_UPLOAD_MB, and named for what it is."""
     limit = settings.MAX_UPLOAD_MB
     if upload.size > limit * 1024 * 1024:
@@ -88,7 +94,7 @@ def validate_document(upload) -> None:
             code="too_big",
             params={"limit": limit},
         )
-    extension = Path(upload.name).suffix.lower().lstrip(".")
+    extension = Path(upload.name or "").suffix.lower().lstrip(".")
     if extension not in DOCUMENT_KINDS:
         raise ValidationError(
             _("Kies een PDF- of Word-bestand (.pdf, .doc, .docx of .odt)."), code="extension"
@@ -109,21 +115,26 @@ class PrivateFileStorage(FileSystemStorage):
     them by URL; they may only be handed out by a view that checks permissions.
     Follows the setting when tests change it."""
 
+    _location: str | os.PathLike[str] | None  # set by FileSystemStorage.__init__
+
     @cached_property
-    def base_location(self):
+    def base_location(self) -> str | os.PathLike[str]:
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
 
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
+    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
+        # Every changed setting arrives here; the stubs name only the four Django's storage reads.
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting == "PRIVATE_MEDIA_ROOT":
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
 
 
-def download(field_file, prefix: str, *, private: bool) -> FileResponse:
+def download(field_file: FieldFile, prefix: str, *, private: bool) -> FileResponse:
     """A stored document as an attachment named ``<prefix>-<its name>.<ext>``
     (no path, no odd characters), from whatever storage holds it: the app
     serves documents itself, so they work with DEBUG off and on object storage."""
+    if not field_file.name:  # no document (the views check this first)
+        raise Http404
     path = PurePath(field_file.name)
     extension = path.suffix.lower().lstrip(".")
     stem = slugify(path.stem.replace("_", " "))[:60] or "document"

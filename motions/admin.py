@@ -3,8 +3,11 @@ municipalities with where their councils stand: where coordinators correct
 anything. Partial dates are shown at their precision, never as a
 made-up day; the models' ``clean()`` gives the Dutch messages on every form."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +16,7 @@ from django.utils.translation import ngettext
 from kinderpardon.admin import FormDefaults, HistoryAdmin
 from kinderpardon.concurrency import VersionedForm
 from municipalities.admin import ActiveFilter, BoundaryInline, FactionInline, SuccessionInline
-from municipalities.models import Municipality
+from municipalities.models import Municipality, MunicipalityQuerySet
 
 from .models import (
     ElectionCommitment,
@@ -25,7 +28,12 @@ from .models import (
     Source,
     Sponsorship,
 )
-from .models.councils import with_status
+from .models.councils import StatusAnnotations, with_status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    MunicipalityWithStatus = WithAnnotations[Municipality, StatusAnnotations]
 
 # Faction.__str__ names its party and council; a faction is found by either,
 # its council also without accents.
@@ -43,13 +51,14 @@ class DecidedYearFilter(admin.SimpleListFilter):
     title = _("jaar van besluit")
     parameter_name = "jaar"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         years = Motion.objects.dates("decided_on", "year", order="DESC")
         return [(str(d.year), str(d.year)) for d in years]
 
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(decided_on__year=int(self.value()))
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(decided_on__year=int(value))
         return queryset
 
 
@@ -79,7 +88,7 @@ class SponsorshipInline(FormDefaults, admin.TabularInline):
     autocomplete_fields = ["faction", "party"]
     extra = 0
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Sponsorship]:
         return super().get_queryset(request).select_related("party", *FACTION_RELATED)
 
 
@@ -89,7 +98,7 @@ class FactionVoteInline(FormDefaults, admin.TabularInline):
     autocomplete_fields = ["faction"]
     extra = 0
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FactionVote]:
         return super().get_queryset(request).select_related(*FACTION_RELATED)
 
 
@@ -109,7 +118,7 @@ class MotionAdminForm(VersionedForm):
 class MotionAdmin(HistoryAdmin):
     form = MotionAdminForm
 
-    def revert_disabled(self, request, obj=None) -> bool:
+    def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # The workspace reverts a motion with its sponsors, votes and events
         # (workspace.decisions.revert_motion); the admin would revert only its fields.
         return True
@@ -240,14 +249,15 @@ class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, "StrOrPromise"]]:
         return [(s.value, s.label) for s in MunicipalityStatus if s != MunicipalityStatus.CONTACTED]
 
-    def queryset(self, request, queryset):
-        if self.value() in MunicipalityStatus.values:
-            return queryset.filter(
-                status_rank=MunicipalityStatus.rank(MunicipalityStatus(self.value()))
-            )
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value is not None and value in MunicipalityStatus.values:
+            return queryset.filter(status_rank=MunicipalityStatus.rank(MunicipalityStatus(value)))
         return queryset
 
 
@@ -265,7 +275,7 @@ class MunicipalityAdmin(HistoryAdmin):
         (_("Register"), {"fields": ["began_on", "dissolved_on"]}),
     ]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Municipality]:
         # Plain Municipality rows (saved with their history), annotated.
         return with_status(
             super()
@@ -278,11 +288,15 @@ class MunicipalityAdmin(HistoryAdmin):
     def successor_names(self, obj: Municipality) -> str:
         return ", ".join(m.name for m in obj.successors.all())
 
-    def get_prepopulated_fields(self, request, obj=None):
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: Municipality | None = None
+    ) -> dict[str, Sequence[str]]:
         # Only on add: a slug is part of public URLs and should not follow a renaming.
         return {} if obj else {"slug": ["name"]}
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: MunicipalityQuerySet, search_term: str
+    ) -> tuple[QuerySet[Municipality], bool]:
         """Also match the folded name and aliases as a whole, so that accents and
         case never matter ("súdwest-fryslan", "SUDWEST")."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -291,5 +305,5 @@ class MunicipalityAdmin(HistoryAdmin):
         return results, may_have_duplicates
 
     @admin.display(description=_("status"), ordering="status_rank")
-    def status_display(self, obj: Municipality) -> str:
+    def status_display(self, obj: "MunicipalityWithStatus") -> "StrOrPromise":
         return MunicipalityStatus(obj.status).label

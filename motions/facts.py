@@ -14,7 +14,7 @@ motion's title, a sponsorship's (motion, member name).
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -348,13 +348,16 @@ class Summary:
         ]
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 def _ensure(
     summary: Summary,
     kind: str,
-    queryset: models.QuerySet,
+    queryset: models.QuerySet[M] | models.Manager[M],
     lookup: dict[str, Any],
     defaults: dict[str, Any] | None = None,
-) -> models.Model:
+) -> M:
     """Get the row by its natural key or create it; count which of the two."""
     obj, created = queryset.get_or_create(**lookup, defaults=defaults or {})
     (summary.created if created else summary.present)[kind] += 1
@@ -427,19 +430,19 @@ def load_campaign_facts() -> Summary:
         )
         motion.sources.add(sources[KINDERPARDON_LETTER])
 
-    for fact in NATIONAL_MOTIONS:
+    for national in NATIONAL_MOTIONS:
         motion = _ensure(
             summary,
             "landelijke moties",
             Motion.objects.national(),
-            {"title": fact.title, "municipality": None},
+            {"title": national.title, "municipality": None},
             {
                 "level": Motion.Level.NATIONAL,
                 "kind": Motion.Kind.MOTION,
                 "status": Motion.Status.ADOPTED,
                 "decided_on": NATIONAL_MOTIONS_DECIDED_ON,
                 "decided_precision": DAY,
-                "summary": fact.summary,
+                "summary": national.summary,
             },
         )
         motion.sources.add(sources[WERKGROEP_LETTER])
@@ -447,8 +450,8 @@ def load_campaign_facts() -> Summary:
             summary,
             "indieners",
             Sponsorship.objects,
-            {"motion": motion, "member_name": fact.member_name},
-            {"party": parties[fact.party_name], "role": Sponsorship.Role.SUBMITTER},
+            {"motion": motion, "member_name": national.member_name},
+            {"party": parties[national.party_name], "role": Sponsorship.Role.SUBMITTER},
         )
         _ensure(
             summary,

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinderpardon.lists import SortFilter, asc, desc
@@ -63,17 +63,17 @@ class MotionFilter(django_filters.FilterSet):
         }
     )
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Motion], name: str, value: str) -> QuerySet[Motion]:
         return queryset.filter(
             Q(title__icontains=value) | Q(summary__icontains=value) | Q(text__icontains=value)
         )
 
-    def filter_year(self, queryset, name, value):
+    def filter_year(self, queryset: QuerySet[Motion], name: str, value: int) -> QuerySet[Motion]:
         return queryset.filter(
             Q(decided_on__year=value) | Q(decided_on__isnull=True, submitted_on__year=value)
         )
 
-    def filter_party(self, queryset, name, value):
+    def filter_party(self, queryset: QuerySet[Motion], name: str, value: str) -> QuerySet[Motion]:
         value = value.strip()
         party = Q(abbreviation__iexact=value) | Q(name__iexact=value)
         if value.isdecimal() and len(value) <= 9:  # an id; longer would overflow the column

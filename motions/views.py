@@ -1,7 +1,7 @@
 """The public motions: the filtered list, each motion's page and its document."""
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from kinderpardon.dates import DatePrecision
@@ -57,7 +57,7 @@ def motion_list(request: HttpRequest) -> HttpResponse:
     return render(request, "motions/list.html", {"filter": filterset, "listing": listing})
 
 
-def document(request: HttpRequest, pk: int) -> HttpResponse:
+def document(request: HttpRequest, pk: int) -> FileResponse:
     """A public motion's attached document, served by the app itself (so it
     works without DEBUG and from object storage)."""
     motion = get_object_or_404(Motion.objects.public(), pk=pk)

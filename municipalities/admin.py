@@ -4,8 +4,12 @@ where their councils stand, in ``motions.admin``). Private pages, so private
 fields (griffie e-mail, chairs' contacts) are editable; lists never load a
 boundary's geometry."""
 
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,10 +21,15 @@ from .models import (
     Boundary,
     ContactMoment,
     Faction,
+    MunicipalityQuerySet,
     Party,
     Province,
     Succession,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
+    from django_stubs_ext import StrOrPromise
 
 
 def geometry_summary(geometry: dict | None) -> str:
@@ -43,15 +52,18 @@ class ActiveFilter(admin.SimpleListFilter):
     title = _("actief of opgeheven")
     parameter_name = "actief"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, "StrOrPromise"]]:
         return [("ja", _("actief")), ("nee", _("opgeheven"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        municipalities = cast(MunicipalityQuerySet, queryset)  # a filter of municipality admins
         if self.value() == "ja":
-            return queryset.active()
+            return municipalities.active()
         if self.value() == "nee":
-            return queryset.dissolved()
-        return queryset
+            return municipalities.dissolved()
+        return municipalities
 
 
 @admin.register(Province)
@@ -69,7 +81,7 @@ class FactionInline(FormDefaults, admin.TabularInline):
     extra = 0
     show_change_link = True
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Faction]:
         return super().get_queryset(request).select_related("party")
 
 
@@ -83,10 +95,10 @@ class BoundaryInline(FormDefaults, admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Boundary]:
         return super().get_queryset(request).defer("geometry")
 
 
@@ -102,7 +114,7 @@ class SuccessionInline(FormDefaults, admin.TabularInline):
     verbose_name = _("opvolger")
     verbose_name_plural = _("opvolgers (bij een herindeling)")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Succession]:
         return super().get_queryset(request).select_related("predecessor", "successor")
 
 
@@ -117,14 +129,14 @@ class BoundaryAdmin(FormDefaults, admin.ModelAdmin):
     ordering = ["municipality__name", "-year"]
     autocomplete_fields = ["municipality"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Boundary]:
         # Loaded only where it is summarised (one query on the change page).
         return super().get_queryset(request).select_related("municipality").defer("geometry")
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Boundary | None = None) -> "_FieldGroups":
         return ["municipality", "year", "geometry_display" if obj else "geometry"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Boundary | None = None) -> list[str]:
         return ["geometry_display"] if obj else []
 
     @admin.display(description=_("geometrie"))
@@ -156,7 +168,7 @@ class FactionAdmin(HistoryAdmin):
     ordering = ["municipality__name", "-election_year", "party__name"]
     autocomplete_fields = ["municipality", "party"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Faction]:
         # str(faction) names its party and council: also for autocomplete results.
         return super().get_queryset(request).select_related("municipality", "party")
 
@@ -195,9 +207,11 @@ class ContactMomentAdmin(HistoryAdmin):
     list_select_related = ["municipality", "faction__municipality", "faction__party", "volunteer"]
     actions = ["mark_followed_up"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: ContactMoment, form: forms.ModelForm, change: bool
+    ) -> None:
         if not change and obj.volunteer_id is None:
-            obj.volunteer = request.user
+            obj.volunteer = cast(User, request.user)  # the admin is for logged-in staff
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Markeer opvolging als gedaan"))

@@ -142,14 +142,22 @@ def parse_boundaries(
     if errors:
         raise invalid(source, errors)
 
-    if _source_crs(collection, shapes, source) == RD_NEW:
-        shapes = shapely.transform(shapes, _rd_to_wgs84().transform, interleaved=False)
-    if not _in_box(shapely.total_bounds(shapes), WGS84_NETHERLANDS):
+    in_wgs84 = (
+        shapely.transform(
+            shapes,
+            # types-shapely knows only the interleaved signature: f(coordinates).
+            _rd_to_wgs84().transform,  # type: ignore[arg-type]
+            interleaved=False,
+        )
+        if _source_crs(collection, shapes, source) == RD_NEW
+        else shapes
+    )
+    if not _in_box(shapely.total_bounds(in_wgs84), WGS84_NETHERLANDS):
         raise ReferenceDataError(
             f"{source}: de gebieden liggen niet in Nederland; klopt het coördinatenstelsel? "
             "Er is niets veranderd."
         )
-    simplified = shapely.simplify(shapes, tolerance, preserve_topology=True)
+    simplified = shapely.simplify(in_wgs84, tolerance, preserve_topology=True)
     rounded = shapely.transform(simplified, lambda xy: xy.round(COORDINATE_DECIMALS))
     return {
         code: json.loads(text)
@@ -179,10 +187,11 @@ def import_boundaries(
         new, changed = [], []
         for code, geometry in sorted(geometries.items()):
             municipality_id = ids.get(code)
-            boundary = existing.get(municipality_id)
             if municipality_id is None:
                 summary.unmatched.append(code)
-            elif boundary is None:
+                continue
+            boundary = existing.get(municipality_id)
+            if boundary is None:
                 new.append(Boundary(municipality_id=municipality_id, year=year, geometry=geometry))
             elif boundary.geometry != geometry:
                 boundary.geometry = geometry

@@ -2,6 +2,8 @@
 of names (no JavaScript), read on the server by the one resolver
 (``municipalities.resolver``): name, alias, slug, CBS code or former name."""
 
+from typing import Any
+
 from django import forms
 
 from kinderpardon.text import fold
@@ -31,7 +33,7 @@ class MunicipalityNameField(forms.CharField):
     has since ended (volunteers log motions of councils that have merged since;
     the motion's own rules refuse a decision after the council ended)."""
 
-    def __init__(self, *, allow_dissolved: bool = False, **kwargs):
+    def __init__(self, *, allow_dissolved: bool = False, **kwargs: Any) -> None:
         self.allow_dissolved = allow_dissolved
         self.note = ""
         kwargs.setdefault("max_length", 100)
@@ -40,14 +42,14 @@ class MunicipalityNameField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return value.name if isinstance(value, Municipality) else value
 
-    def has_changed(self, initial, data) -> bool:
+    def has_changed(self, initial: Any, data: Any) -> bool:
         """Changed when the name typed is not the one shown."""
         return (self.prepare_value(initial) or "") != (data or "").strip()
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Municipality | None:
         if isinstance(value, Municipality):
             return value
         text = super().clean(value)  # required and length, on the text typed

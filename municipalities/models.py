@@ -2,6 +2,8 @@
 boundaries, the parties and factions in each council, and the outreach log."""
 
 import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +17,11 @@ from simple_history.models import HistoricalRecords
 from kinderpardon.concurrency import Versioned
 from kinderpardon.history import ChangesetRecord
 from kinderpardon.text import fold
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+SEARCH_TEXT_LENGTH = 400  # the folded name and aliases, " | " between them
 
 
 class Province(models.Model):
@@ -41,19 +48,19 @@ def active_on(on: datetime.date | None = None, prefix: str = "") -> Q:
 
 
 class MunicipalityQuerySet(models.QuerySet):
-    def active(self, on: datetime.date | None = None):
+    def active(self, on: datetime.date | None = None) -> Self:
         """Municipalities that had begun and not yet ended on ``on`` (today)."""
         return self.filter(active_on(on))
 
-    def dissolved(self, on: datetime.date | None = None):
+    def dissolved(self, on: datetime.date | None = None) -> Self:
         """Municipalities that had ended by ``on`` (today)."""
         return self.filter(dissolved_on__lte=on or timezone.localdate())
 
-    def search(self, text: str):
+    def search(self, text: str) -> Self:
         """Name or alias, ignoring accents and case ("sudwest", "den bosch")."""
         return self.filter(search_text__contains=fold(text)) if text.strip() else self
 
-    def for_list(self):
+    def for_list(self) -> Self:
         return self.select_related("province")
 
 
@@ -75,7 +82,7 @@ class Municipality(Versioned):
         blank=True,
         help_text=_("Gangbare namen, gescheiden door komma's, zoals 'Den Haag'."),
     )
-    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    search_text = models.CharField(max_length=SEARCH_TEXT_LENGTH, editable=False, db_index=True)
     website = models.URLField(_("website"), blank=True)
     griffie_email = models.EmailField(
         _("e-mailadres griffie"), blank=True, help_text=_("Privé: nooit openbaar getoond.")
@@ -92,7 +99,7 @@ class Municipality(Versioned):
         blank=True,
         help_text=_("Bij een herindeling: de eerste dag waarop de gemeente niet meer bestond."),
     )
-    successors = models.ManyToManyField(
+    successors: "models.ManyToManyField[Municipality, Succession]" = models.ManyToManyField(
         "self",
         through="Succession",
         through_fields=("predecessor", "successor"),
@@ -105,6 +112,11 @@ class Municipality(Versioned):
     objects = MunicipalityQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["version"], bases=[ChangesetRecord])
+
+    # Its page belongs to the app above the register (settings.ABSOLUTE_URL_OVERRIDES).
+    get_absolute_url: Callable[[], str]
+    # No field: the resolver's Register names an ended namesake this way ("Sluis (tot 1995)").
+    label: str | None = None
 
     class Meta:
         ordering = ["name"]
@@ -126,11 +138,10 @@ class Municipality(Versioned):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Cut as a last guard for saves that skip clean(): the tail of a very long
         # list of aliases is then not searchable, but the save never fails.
-        limit = self._meta.get_field("search_text").max_length
-        self.search_text = self.build_search_text()[:limit]
+        self.search_text = self.build_search_text()[:SEARCH_TEXT_LENGTH]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name", "aliases"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
@@ -152,13 +163,13 @@ class Municipality(Versioned):
     def build_search_text(self) -> str:
         return " | ".join(fold(n) for n in [self.name, *self.alias_list])
 
-    def clean(self):
+    def clean(self) -> None:
         """Aliases that fit and name no other municipality; dates that keep the
         merger history true (rules across rows, so no constraint can hold them)."""
-        errors: dict[str, list] = {}
+        errors: dict[str, list[StrOrPromise]] = {}
         # Many short aliases fold into a longer search text (each separator grows
         # from "," to " | "): refuse what would not fit instead of failing on save.
-        if len(self.build_search_text()) > self._meta.get_field("search_text").max_length:
+        if len(self.build_search_text()) > SEARCH_TEXT_LENGTH:
             errors["aliases"] = [_("Deze andere namen zijn samen te lang; laat er een paar weg.")]
         if self.alias_list:
             others = (
@@ -219,6 +230,9 @@ class Succession(models.Model):
 
     history = HistoricalRecords(bases=[ChangesetRecord])
 
+    # Read by simple_history when this instance is deleted (the register import sets it).
+    _change_reason: str
+
     class Meta:
         ordering = ["predecessor", "position", "pk"]
         verbose_name = _("opvolging")
@@ -239,7 +253,7 @@ class Succession(models.Model):
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
 
-    def clean(self):
+    def clean(self) -> None:
         """Rules that span rows, so no database constraint can hold them."""
         if not (self.predecessor_id and self.successor_id) or self.predecessor == self.successor:
             return  # the constraints say what is missing or wrong
@@ -267,17 +281,20 @@ def succession_problem(predecessor: Municipality, successor: Municipality) -> st
 
 
 def council_absent(municipality: Municipality, day: datetime.date) -> str:
-    """Why the council of ``municipality`` could not be dealt with on ``day``."""
+    """Why the council of ``municipality`` could not be dealt with on ``day``, or
+    "" when it could."""
     if municipality.dissolved_on is not None and municipality.dissolved_on <= day:
         return _("%(name)s is opgeheven per %(date)s; kies de gemeente waar het nu bij hoort.") % {
             "name": municipality.name,
             "date": date_format(municipality.dissolved_on, "j F Y"),
         }
-    return _("%(name)s bestond op %(date)s nog niet; de gemeente ontstond op %(began)s.") % {
-        "name": municipality.name,
-        "date": date_format(day, "j F Y"),
-        "began": date_format(municipality.began_on, "j F Y"),
-    }
+    if municipality.began_on is not None and municipality.began_on > day:
+        return _("%(name)s bestond op %(date)s nog niet; de gemeente ontstond op %(began)s.") % {
+            "name": municipality.name,
+            "date": date_format(day, "j F Y"),
+            "began": date_format(municipality.began_on, "j F Y"),
+        }
+    return ""
 
 
 class Boundary(models.Model):
@@ -358,7 +375,7 @@ class Party(models.Model):
 
 
 class FactionQuerySet(models.QuerySet):
-    def current(self):
+    def current(self) -> Self:
         """Factions of each council's latest known term."""
         latest = (
             Faction.objects.filter(municipality=OuterRef("municipality"))
@@ -367,7 +384,7 @@ class FactionQuerySet(models.QuerySet):
         )
         return self.filter(election_year=Subquery(latest))
 
-    def of_council(self, municipality: "Municipality"):
+    def of_council(self, municipality: "Municipality") -> Self:
         """The current factions of one council, largest first, with their parties."""
         return (
             self.current()
@@ -421,7 +438,7 @@ class Faction(Versioned):
     def __str__(self) -> str:
         return f"{self.party} ({self.municipality}, {self.election_year})"
 
-    def clean(self):
+    def clean(self) -> None:
         """A term that has begun, of a council that existed then."""
         if self.election_year is None or not self.municipality_id:
             return
@@ -515,9 +532,9 @@ class ContactMoment(Versioned):
     def __str__(self) -> str:
         return f"{self.municipality}, {self.date:%d-%m-%Y} ({self.get_channel_display()})"
 
-    def clean(self):
+    def clean(self) -> None:
         """Dates that are typos (2205 for 2025), whether typed or imported."""
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         today = timezone.localdate()
         if self.date and self.date > today + datetime.timedelta(days=CONTACT_DAYS_AHEAD):
             errors["date"] = _(

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -35,7 +36,7 @@ MIN_FORMER_PREFIX = 3  # letters before a former name is matched by its beginnin
 
 def _name(municipality: Municipality) -> str:
     """The name, told apart from a namesake where there is one ("Sluis (tot 1995)")."""
-    return getattr(municipality, "label", municipality.name)
+    return municipality.label or municipality.name
 
 
 def _text_list(municipalities: Iterable[Municipality]) -> str:
@@ -46,7 +47,7 @@ def _and_list(municipalities: Iterable[Municipality]) -> str:
     return str(get_text_list([_name(m) for m in municipalities], _("en")))
 
 
-def _day(value) -> str:
+def _day(value: datetime.date) -> str:
     return date_format(value, "j F Y")
 
 
@@ -80,10 +81,19 @@ class Resolution:
                     "choices": _text_list(self.current),
                 },
             )
+        ended = self.named.dissolved_on
+        if ended is None or ended > timezone.localdate():
+            # Not active and not ended: it begins later (next year's merger).
+            began = cast(datetime.date, self.named.began_on)
+            raise ValidationError(
+                _("%(new)s bestaat pas vanaf %(date)s. Kies de gemeente waar het nu bij hoort."),
+                code="not_begun",
+                params={"new": _name(self.named), "date": _day(began)},
+            )
         raise ValidationError(
             _("%(old)s is opgeheven per %(date)s. Kies de gemeente waar het nu bij hoort."),
             code="gone",
-            params={"old": _name(self.named), "date": _day(self.named.dissolved_on)},
+            params={"old": _name(self.named), "date": _day(ended)},
         )
 
 
@@ -99,7 +109,7 @@ class Register:
     """Every municipality with its names, and every succession, loaded once
     (two queries) to resolve any number of texts against them."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.municipalities = list(Municipality.objects.order_by("name", "pk"))
         by_pk = {m.pk: m for m in self.municipalities}
         self.successions: dict[int, list[Succession]] = {}
@@ -117,7 +127,8 @@ class Register:
         for municipality in self.municipalities:
             names = {*names_of(municipality), municipality.slug}
             if namesakes[fold(municipality.name)] > 1 and not municipality.is_active:
-                period = municipality.dissolved_on or municipality.began_on
+                # Not active: it has ended, or not yet begun, so one of the dates is set.
+                period = cast(datetime.date, municipality.dissolved_on or municipality.began_on)
                 word = _("tot") if municipality.dissolved_on else _("vanaf")
                 municipality.label = f"{municipality.name} ({word} {period.year})"
                 names.add(fold(municipality.label))
@@ -132,7 +143,12 @@ class Register:
         that had itself ended by then leads on to its own successors."""
         return self._successors_on(municipality, day, {municipality.pk})
 
-    def _successors_on(self, municipality, day, seen: set[int]) -> list[_Path]:
+    def _successors_on(
+        self, municipality: Municipality, day: datetime.date, seen: set[int]
+    ) -> list[_Path]:
+        ended = municipality.dissolved_on
+        if ended is None:
+            return []  # only a municipality that ended has successors
         paths = []
         for succession in self.successions.get(municipality.pk, []):
             successor = succession.successor
@@ -140,23 +156,28 @@ class Register:
                 continue
             seen.add(successor.pk)
             if successor.exists_on(day):
-                paths.append(_Path(successor, municipality.dissolved_on))
+                paths.append(_Path(successor, ended))
             elif successor.dissolved_on is not None and successor.dissolved_on <= day:
                 paths.extend(self._successors_on(successor, day, seen))
         return paths
 
-    def predecessors_on(self, municipality: Municipality, day: datetime.date) -> list:
+    def predecessors_on(self, municipality: Municipality, day: datetime.date) -> list[Municipality]:
         """The municipalities that ``municipality`` was formed from and that
         existed on ``day``, before it began; one formed later itself leads on to
         its own predecessors. A municipality that joined later is no origin."""
         return self._predecessors_on(municipality, day, {municipality.pk})
 
-    def _predecessors_on(self, municipality, day, seen: set[int]) -> list[Municipality]:
+    def _predecessors_on(
+        self, municipality: Municipality, day: datetime.date, seen: set[int]
+    ) -> list[Municipality]:
+        began = municipality.began_on
+        if began is None:
+            return []  # one that always existed was formed from none
         found = []
         origins = [
             o
             for o in self.origins.get(municipality.pk, [])
-            if o.predecessor.dissolved_on and o.predecessor.dissolved_on <= municipality.began_on
+            if o.predecessor.dissolved_on and o.predecessor.dissolved_on <= began
         ]
         for origin in sorted(origins, key=lambda o: fold(o.predecessor.name)):
             predecessor = origin.predecessor
@@ -190,7 +211,8 @@ class Register:
                 "old": _name(named),
                 "new": _and_list(current),
             }
-        if len(own) == 1 and own[0].kind == Succession.Kind.RENAME and own[0].successor.is_active:
+        renamed = len(own) == 1 and own[0].kind == Succession.Kind.RENAME
+        if renamed and own[0].successor.is_active and named.dissolved_on is not None:
             return _("%(old)s heet sinds %(date)s %(new)s.") % {
                 "old": _name(named),
                 "date": _day(named.dissolved_on),

@@ -197,8 +197,12 @@ class BrowserPage:
         self.console_errors: list[str] = []
         own_host = urlsplit(base_url).netloc
         page.route("**/*", self._only_own_host(own_host))
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("console", self._remember_error)
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+
+    def _remember_error(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
 
     def _only_own_host(self, own_host: str):
         def handle(route):

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Model
 from django.utils import translation
 
 from kinderpardon.dates import DatePrecision
@@ -49,8 +50,16 @@ def municipal_motion(name: str) -> Motion:
 
 def snapshot() -> dict[str, list[dict]]:
     """Every row the loader may touch, field by field."""
-    models = [Party, Source, Motion, Motion.sources.through, Sponsorship, MotionEvent, ModelMotion]
-    return {m._meta.label: list(m.objects.order_by("pk").values()) for m in models}
+    models: list[type[Model]] = [
+        Party,
+        Source,
+        Motion,
+        Motion.sources.through,
+        Sponsorship,
+        MotionEvent,
+        ModelMotion,
+    ]
+    return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in models}
 
 
 def test_seven_adopted_municipal_motions_for_the_councils_the_letter_names(loaded):
@@ -96,7 +105,7 @@ def test_five_national_motions_decided_on_2_october_2025_without_municipality(lo
 
 def test_national_motions_name_their_submitters_and_parties(loaded):
     sponsors = Sponsorship.objects.filter(motion__level=Motion.Level.NATIONAL)
-    assert sorted((s.member_name, s.party.abbreviation, s.role) for s in sponsors) == [
+    assert sorted((s.member_name, s.party and s.party.abbreviation, s.role) for s in sponsors) == [
         ("Piri", "GL-PvdA", Sponsorship.Role.SUBMITTER),
         ("Podt", "D66", Sponsorship.Role.SUBMITTER),
         ("Van Nispen", "SP", Sponsorship.Role.SUBMITTER),

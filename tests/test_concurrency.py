@@ -224,9 +224,9 @@ def admin_url(instance) -> str:
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[instance.pk])
 
 
-def admin_values(response) -> dict[str, str]:
+def admin_values(response) -> dict[str, str | list[str]]:
     """What the admin's change form holds as shown, inlines included."""
-    data = {}
+    data: dict[str, str | list[str]] = {}
 
     def add(form):
         for field in form:

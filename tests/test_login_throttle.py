@@ -5,6 +5,7 @@ addresses; refusals in Dutch with status 429; a coordinator lifts a block."""
 
 import re
 import time
+from typing import Any, cast
 
 import pytest
 from django.core import mail
@@ -43,7 +44,8 @@ def attempt(form: str, username: str, password: str, address: str = HOME, **head
         REMOTE_ADDR=address,
         **headers,
     )
-    response.logged_in = "_auth_user_id" in client.session
+    # A mark of this test's own on the response: Any, as no response type has it.
+    cast(Any, response).logged_in = "_auth_user_id" in client.session
     return response
 
 
@@ -153,7 +155,9 @@ def test_a_name_without_an_account_is_refused_in_the_same_words(anna, settings):
 
 
 def refusal(response) -> str:
-    return re.search(r'role="alert">(.*?)</div>', response.content.decode(), re.S).group(1)
+    found = re.search(r'role="alert">(.*?)</div>', response.content.decode(), re.S)
+    assert found
+    return found.group(1)
 
 
 # --- per address ---------------------------------------------------------------------
@@ -342,7 +346,8 @@ def test_choosing_a_new_password_lifts_a_login_block(anna, settings):
 
     client = Client()
     client.post(reverse("workspace:password_reset"), {"email": anna.email}, REMOTE_ADDR=HOME)
-    link = re.search(r"https?://[^/]+(/werk/wachtwoord-herstellen/\S+/)", mail.outbox[0].body)
+    link = re.search(r"https?://[^/]+(/werk/wachtwoord-herstellen/\S+/)", str(mail.outbox[0].body))
+    assert link
     form_page = client.get(link.group(1), follow=True)
     new_password = "een-heel-nieuw-wachtwoord-42"
     client.post(

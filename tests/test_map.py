@@ -425,7 +425,9 @@ def test_image_is_a_png_card_of_the_campaign_data(client, campaign_data):
     assert image.format == "PNG"
     assert image.size == maps.IMAGE_SIZE
     adopted = tuple(int(maps.css_colours()["status-adopted"][i : i + 2], 16) for i in (1, 3, 5))
-    colours = {colour for _count, colour in image.convert("RGB").getcolors(1_000_000)}
+    counted = image.convert("RGB").getcolors(1_000_000)
+    assert counted is not None
+    colours = {colour for _count, colour in counted}
     assert adopted in colours
 
 

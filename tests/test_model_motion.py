@@ -164,7 +164,7 @@ def test_word_download_keeps_considerations_and_requests_as_bullets(client):
     response = client.get(download_url("docx"))
 
     document = docx.Document(io.BytesIO(response.content))
-    styles = {p.text: p.style.name for p in document.paragraphs}
+    styles = {p.text: p.style.name if p.style else None for p in document.paragraphs}
     assert styles[TITLE] == "Heading 1"
     assert styles["overwegende dat"] == "Normal"
     assert styles["verzoekt het college het kabinet op te roepen"] == "Normal"

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 ANONYMOUS, NO_ROLE, VOLUNTEER, COORDINATOR = "anonymous", "no role", "volunteer", "coordinator"
 LOGIN = 302  # anonymous visitors are sent to the login page
 OK = {200, 302}  # a page, or a form that redirects after doing its work
+Expected = dict[str, int | set[int]]  # the status (or one of the statuses) per actor
 
 
 @pytest.fixture
@@ -63,15 +64,15 @@ def world(settings, tmp_path):
     }
 
 
-def routes(world) -> list[tuple[str, str, list, dict[str, int | set]]]:
+def routes(world) -> list[tuple[str, str, list, Expected]]:
     """(method, URL name, its arguments, expected status per actor)."""
     motion, report = world["motion"], world["report"]
-    refused_to_volunteers = {ANONYMOUS: LOGIN, NO_ROLE: 403, VOLUNTEER: 403}
-    refused_without_role = {ANONYMOUS: LOGIN, NO_ROLE: 403}
-    for_volunteers = {ANONYMOUS: LOGIN, NO_ROLE: 403, VOLUNTEER: OK, COORDINATOR: OK}
-    for_coordinators = {**refused_to_volunteers, COORDINATOR: OK}
-    post_only = {ANONYMOUS: LOGIN, NO_ROLE: 403, VOLUNTEER: 405, COORDINATOR: 405}
-    coordinator_post_only = {**refused_to_volunteers, COORDINATOR: 405}
+    refused_to_volunteers: Expected = {ANONYMOUS: LOGIN, NO_ROLE: 403, VOLUNTEER: 403}
+    refused_without_role: Expected = {ANONYMOUS: LOGIN, NO_ROLE: 403}
+    for_volunteers: Expected = {ANONYMOUS: LOGIN, NO_ROLE: 403, VOLUNTEER: OK, COORDINATOR: OK}
+    for_coordinators: Expected = {**refused_to_volunteers, COORDINATOR: OK}
+    post_only: Expected = {ANONYMOUS: LOGIN, NO_ROLE: 403, VOLUNTEER: 405, COORDINATOR: 405}
+    coordinator_post_only: Expected = {**refused_to_volunteers, COORDINATOR: 405}
     return [
         ("GET", "dashboard", [], for_volunteers),
         (
@@ -156,7 +157,7 @@ def snapshot() -> dict:
     """Every row of every model the workspace can change, history included."""
     labels = ("municipalities", "motions", "auth")
     return {
-        model._meta.label: sorted(map(repr, model.objects.values_list()))
+        model._meta.label: sorted(map(repr, model._default_manager.values_list()))
         for model in apps.get_models()
         if model._meta.app_label in labels
     }
@@ -190,8 +191,9 @@ def test_each_workspace_url_answers_each_role_as_expected(world, actor):
         if response.status_code not in allowed:
             failures.append(f"{method} {url}: {response.status_code}, expected {expected}")
         redirected = response.status_code == LOGIN == expected
-        if redirected and not response.url.startswith(reverse("workspace:login")):
-            failures.append(f"{method} {url}: redirected to {response.url}, not the login")
+        location = response.get("Location", "")
+        if redirected and not location.startswith(reverse("workspace:login")):
+            failures.append(f"{method} {url}: redirected to {location}, not the login")
         if before is not None and snapshot() != before:
             failures.append(f"{method} {url}: the database changed")
     assert failures == []

@@ -67,6 +67,7 @@ def fill_private_fields() -> Municipality:
 def public_paths(municipality: Municipality) -> list[str]:
     motion = Motion.objects.get(municipality=municipality)
     national = Motion.objects.national().first()
+    assert national is not None
     paths = [
         reverse("motions:home"),
         reverse("motions:municipality_list"),

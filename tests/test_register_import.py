@@ -202,6 +202,7 @@ def test_a_newer_edition_of_the_merger_file_updates_the_links(tmp_path):
         (Succession.Kind.SPLIT, Succession.Share.PART)
     }
     successions = summary.successions
+    assert successions is not None
     assert (successions.created, successions.updated, successions.removed) == (1, 1, 0)
 
 

@@ -139,6 +139,27 @@ def test_a_municipality_that_ended_without_a_known_successor_says_when_only(coun
         _ = resolution.municipality
 
 
+def test_a_municipality_that_has_not_yet_begun_says_from_when(councils):
+    make_municipality(name="Nieuwstad", began_on=datetime.date(2099, 1, 1))
+
+    resolution = resolve("Nieuwstad")
+
+    assert resolution.current == ()
+    with pytest.raises(ValidationError) as error:
+        _ = resolution.municipality
+    assert error.value.code == "not_begun"
+    assert "Nieuwstad bestaat pas vanaf 1 januari 2099." in error.value.messages[0]
+
+
+def test_the_report_form_refuses_a_municipality_that_has_not_yet_begun(client, councils):
+    make_municipality(name="Nieuwstad", began_on=datetime.date(2099, 1, 1))
+
+    stored, page = report(client, "Nieuwstad")
+
+    assert stored is None
+    assert "Nieuwstad bestaat pas vanaf 1 januari 2099." in page
+
+
 # --- the four callers give the same answer -----------------------------------------
 
 

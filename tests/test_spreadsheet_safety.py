@@ -203,7 +203,9 @@ def test_a_quoted_marker_is_text_in_csv_and_in_excel(coordinator_client, council
         [["gemeente", "titel", "status", "samenvatting"], ["Den Bosch", "Motie", "ingediend", "-"]],
     )
     workbook = openpyxl.load_workbook(path)
-    workbook.active["D2"].quotePrefix = True  # typed as '- in Excel
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["D2"].quotePrefix = True  # typed as '- in Excel
     workbook.save(path)
     url, response = preview(coordinator_client, path)
     apply(coordinator_client, url, response)

@@ -57,8 +57,10 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "cp1252") -> Pat
 
 def write_xlsx(tmp_path: Path, name: str, rows: list[list]) -> Path:
     workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
     for row in rows:
-        workbook.active.append(row)
+        sheet.append(row)
     path = tmp_path / name
     workbook.save(path)
     return path
@@ -472,6 +474,7 @@ def test_export_then_import_changes_nothing(coordinator_client, campaign_data, t
 def test_an_xlsx_export_has_real_date_cells(volunteer_client, campaign_data):
     response = volunteer_client.get(reverse("workspace:export", args=["contacten", "xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     header = [cell.value for cell in sheet[1]]
     assert header == spreadsheets.ContactSheet.column_names()
     assert sheet.cell(2, header.index("datum") + 1).value == datetime.datetime(2026, 11, 23)

@@ -69,7 +69,7 @@ def test_password_reset_sends_a_working_link(client, volunteer):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Nieuw wachtwoord voor de Motietracker"
-    link = re.search(r"https?://[^/]+(/werk/wachtwoord-herstellen/\S+/)", mail.outbox[0].body)
+    link = re.search(r"https?://[^/]+(/werk/wachtwoord-herstellen/\S+/)", str(mail.outbox[0].body))
     assert link
     form_page = client.get(link.group(1), follow=True)
     assert "Nieuw wachtwoord kiezen" in form_page.content.decode()

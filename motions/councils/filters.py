@@ -2,10 +2,12 @@
 former name, through the resolver), province, where the council stands and
 whether it has a motion."""
 
+from collections.abc import Iterable, Sequence
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinderpardon.lists import SortFilter, asc, desc
@@ -13,11 +15,15 @@ from kinderpardon.text import fold, name_slug
 from motions.models import Council, Motion, MunicipalityStatus
 from municipalities.filters import province_filter
 from municipalities.models import active_on
-from municipalities.resolver import CBS_CODE, Register
+from municipalities.resolver import CBS_CODE, Register, Resolution
 
 
 class MunicipalityFilter(django_filters.FilterSet):
     """Filters of ``/gemeenten/``; expects a queryset annotated by ``with_status()``."""
+
+    # Set by filter_queryset for a search: the register, and the former municipalities found.
+    register: Register | None = None
+    former: Sequence[Resolution] = ()
 
     q = django_filters.CharFilter(
         label=_("Naam"),
@@ -47,7 +53,7 @@ class MunicipalityFilter(django_filters.FilterSet):
         }
     )
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Council], name: str, value: str) -> QuerySet[Council]:
         """Today's municipalities by name, alias or CBS code; and by a former
         name, the municipality that ended (shown only when searched for) with
         where it lives on today (see ``explain``)."""
@@ -60,11 +66,13 @@ class MunicipalityFilter(django_filters.FilterSet):
             match |= Q(pk=former.named.pk) | Q(pk__in=[m.pk for m in former.current])
         return queryset.filter(match)
 
-    def filter_has_motion(self, queryset, name, value):
+    def filter_has_motion(
+        self, queryset: QuerySet[Council], name: str, value: str
+    ) -> QuerySet[Council]:
         public = Exists(Motion.objects.public().filter(municipality=OuterRef("pk")))
         return queryset.filter(public if value == "yes" else ~public)
 
-    def filter_queryset(self, queryset):
+    def filter_queryset(self, queryset: QuerySet[Council]) -> QuerySet[Council]:
         text = self.form.cleaned_data.get("q") or ""
         self.register = Register() if text.strip() else None
         self.former = self.register.search(text) if self.register else []
@@ -73,7 +81,7 @@ class MunicipalityFilter(django_filters.FilterSet):
 
     def suggestion(self) -> str:
         """For a search that found nothing: the names it probably meant."""
-        if getattr(self, "register", None) is None:
+        if self.register is None:
             return ""
         try:
             self.register.resolve(self.form.cleaned_data.get("q") or "")
@@ -82,12 +90,12 @@ class MunicipalityFilter(django_filters.FilterSet):
                 return " ".join(error.messages)
         return ""
 
-    def explain(self, municipalities: list) -> None:
+    def explain(self, municipalities: Iterable[Council]) -> None:
         """Give the rows found through a former name its ``note`` ("Schinnen
         hoort sinds 1 januari 2019 bij Beekdaelen"), and a row of a municipality
         that ended ``now``: today's municipalities it is part of, with their
         status (one query, only when a former name was searched for)."""
-        former = getattr(self, "former", [])
+        former = self.former
         if not former:
             return
         current_pks = {m.pk for f in former for m in f.current}

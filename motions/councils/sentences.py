@@ -1,6 +1,9 @@
 """Where a council stands and what became of a municipality, in one sentence
 each, with dates at their own precision and links to the municipalities named."""
 
+import datetime
+from typing import cast
+
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -12,7 +15,7 @@ from kinderpardon.dates import DatePrecision, format_partial
 from motions.models import Motion
 from municipalities.models import Municipality, Succession
 
-STATUS_SENTENCES = {
+STATUS_SENTENCES: dict[str, str] = {
     Motion.Status.ADOPTED: gettext_noop(
         "De gemeenteraad van %(name)s heeft %(when)s een motie aangenomen."
     ),
@@ -59,7 +62,8 @@ def ending_sentence(municipality: Municipality, successions: list[Succession]) -
     """What became of a municipality that ended, in the words that fit the
     change, linking to its successors; nothing is said that the verified
     merger data does not give."""
-    name, date = municipality.name, date_format(municipality.dissolved_on, "j F Y")
+    ended = cast(datetime.date, municipality.dissolved_on)  # only asked of one that ended
+    name, date = municipality.name, date_format(ended, "j F Y")
     if not successions:
         return format_html(_("{name} is opgeheven per {date}."), name=name, date=date)
     kind = successions[0].kind
@@ -77,7 +81,8 @@ def ending_sentence(municipality: Municipality, successions: list[Succession]) -
 def origin_sentence(origin: Succession) -> SafeString:
     """One predecessor of a municipality, as its page lists them."""
     predecessor, successor = origin.predecessor, origin.successor
-    date = date_format(predecessor.dissolved_on, "j F Y")
+    ended = cast(datetime.date, predecessor.dissolved_on)  # a predecessor has ended
+    date = date_format(ended, "j F Y")
     if origin.kind == Succession.Kind.RENAME:
         sentence = _("Tot {date} heette {successor} {predecessor}.")
     elif origin.share == Succession.Share.PART:

@@ -49,7 +49,8 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
         return by_province.select_related("province")
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
-        field = super().__deepcopy__(memo)
+        # django-stubs leave out Field.__deepcopy__, which Django defines.
+        field = super().__deepcopy__(memo)  # type: ignore[misc]
         field.queryset = self.today()
         return field
 

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -37,7 +38,18 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from motions.models import Council, MunicipalityStatus
+from motions.models.councils import StatusAnnotations
 from municipalities.models import Boundary, Municipality
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class MapAnnotations(StatusAnnotations):
+    """A municipality on the map: its status and its latest boundary (GeoJSON), if any."""
+
+    geometry: dict[str, Any] | None
+
 
 # How long a build stays in the cache. A change made around the ORM (a raw
 # QuerySet.update()) shows at the latest this long after it was made.
@@ -54,12 +66,12 @@ LONGITUDE_SCALE = math.cos(math.radians(52))
 # Data ------------------------------------------------------------------------
 
 
-def public_municipalities() -> QuerySet[Council]:
+def public_municipalities() -> "QuerySet[WithAnnotations[Council, StatusAnnotations]]":
     """Active municipalities with their public ``status`` and province."""
     return Council.objects.active().with_status().for_list()
 
 
-def municipalities_with_geometry() -> list[Council]:
+def municipalities_with_geometry() -> "list[WithAnnotations[Council, MapAnnotations]]":
     """Every active municipality with ``geometry``: its latest boundary, or None. One query."""
     latest = Boundary.objects.filter(municipality=OuterRef("pk")).order_by("-year")
     return list(
@@ -86,7 +98,7 @@ def data_version() -> str:
     return f"{version}-{timezone.localdate():%Y%m%d}"
 
 
-def data_changed(**kwargs) -> None:
+def data_changed(**kwargs: Any) -> None:
     """A signal receiver, and what imports call after bulk writes."""
     shared_cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, None)
 
@@ -94,7 +106,7 @@ def data_changed(**kwargs) -> None:
 # The GeoJSON ---------------------------------------------------------------
 
 
-def _feature(municipality: Municipality) -> dict:
+def _feature(municipality: "WithAnnotations[Council, MapAnnotations]") -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": municipality.code,
@@ -127,9 +139,10 @@ def build_geojson() -> bytes:
 
 Point = tuple[float, float]
 Ring = list[Point]
+Box = tuple[float, float, float, float]  # left, top, width, height
 
 
-def polygons(geometry: dict) -> list[list[Ring]]:
+def polygons(geometry: dict[str, Any]) -> list[list[Ring]]:
     """The polygons of a GeoJSON Polygon or MultiPolygon, each a list of rings
     (the first one the outside) of (longitude, latitude) points."""
     if geometry["type"] == "Polygon":
@@ -148,7 +161,7 @@ class Fit:
     north: float
 
     @classmethod
-    def into(cls, rings: Iterable[Ring], box: tuple[float, float, float, float]) -> "Fit":
+    def into(cls, rings: Iterable[Ring], box: Box) -> "Fit":
         points = [point for ring in rings for point in ring]
         west, east = min(p[0] for p in points), max(p[0] for p in points)
         south, north = min(p[1] for p in points), max(p[1] for p in points)
@@ -180,7 +193,7 @@ class Outline:
     size: int
 
 
-def outline(geometry: dict, size: int = 200) -> Outline:
+def outline(geometry: dict[str, Any], size: int = 200) -> Outline:
     """SVG path data (even-odd rings) for a GeoJSON geometry."""
     rings = [ring for polygon in polygons(geometry) for ring in polygon]
     fit = Fit.into(rings, (2, 2, size - 4, size - 4))
@@ -214,11 +227,14 @@ def css_colours() -> dict[str, str]:
     return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\b", Path(path).read_text()))
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+def _font(size: int) -> Font:
     return ImageFont.load_default(size * SUPERSAMPLE)
 
 
-def _wrapped(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> list[str]:
+def _wrapped(draw: ImageDraw.ImageDraw, text: str, font: Font, width: float) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
@@ -228,7 +244,11 @@ def _wrapped(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> list[s
     return lines
 
 
-def _draw_shapes(draw: ImageDraw.ImageDraw, municipalities: list[Municipality], box) -> None:
+def _draw_shapes(
+    draw: ImageDraw.ImageDraw,
+    municipalities: "list[WithAnnotations[Council, MapAnnotations]]",
+    box: Box,
+) -> None:
     colours = css_colours()
     shapes = [
         (polygon, colours[f"status-{m.status}"])
@@ -240,7 +260,7 @@ def _draw_shapes(draw: ImageDraw.ImageDraw, municipalities: list[Municipality], 
         return
     fit = Fit.into((polygon[0] for polygon, _colour in shapes), box)
 
-    def extent(shape) -> float:
+    def extent(shape: tuple[list[Ring], str]) -> float:
         ring = shape[0][0]
         xs, ys = [p[0] for p in ring], [p[1] for p in ring]
         return (max(xs) - min(xs)) * (max(ys) - min(ys))
@@ -253,7 +273,11 @@ def _draw_shapes(draw: ImageDraw.ImageDraw, municipalities: list[Municipality], 
         )
 
 
-def _draw_legend(draw: ImageDraw.ImageDraw, municipalities: list[Municipality], left: int) -> None:
+def _draw_legend(
+    draw: ImageDraw.ImageDraw,
+    municipalities: "list[WithAnnotations[Council, MapAnnotations]]",
+    left: int,
+) -> None:
     s = SUPERSAMPLE
     colours = css_colours()
     width = (IMAGE_SIZE[0] - 40) * s - left

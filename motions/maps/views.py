@@ -3,6 +3,7 @@ shareable image, served with validators so that a repeat visit costs no query
 and a ``304`` (the builds themselves: ``render.py``)."""
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -49,7 +50,7 @@ def serve_build(request: HttpRequest, build: Build) -> HttpResponse:
     return response
 
 
-def _map_settings() -> dict:
+def _map_settings() -> dict[str, Any]:
     return {
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -58,7 +59,7 @@ def _map_settings() -> dict:
 
 
 @require_safe
-def map_page(request):
+def map_page(request: HttpRequest) -> HttpResponse:
     # 1: active municipalities with status, province and whether they have a boundary
     municipalities = list(
         public_municipalities().annotate(
@@ -83,7 +84,7 @@ def map_page(request):
 
 @require_safe
 @xframe_options_exempt
-def map_embed(request):
+def map_embed(request: HttpRequest) -> HttpResponse:
     """The map alone, for partner sites' iframes (exempt from X-Frame-Options)."""
     # 1: the status of every active municipality, for the legend
     statuses = public_municipalities().values_list("status", flat=True)
@@ -99,13 +100,13 @@ def map_embed(request):
 
 
 @require_safe
-def map_data(request):
+def map_data(request: HttpRequest) -> HttpResponse:
     build = cached_build("geojson", build_geojson, "application/geo+json", compress=True)
     return serve_build(request, build)
 
 
 @require_safe
-def map_image(request):
+def map_image(request: HttpRequest) -> HttpResponse:
     # PNG is compressed already: gzip would only cost time.
     build = cached_build("png", build_image, "image/png", compress=False)
     return serve_build(request, build)

@@ -1,10 +1,11 @@
 """Councils seen through their motions: where each stands, derived from its
 public motions in SQL (never stored), and when its latest motion was."""
 
-from typing import Self, TypeVar
+import datetime
+from typing import TYPE_CHECKING, ClassVar, Self, TypedDict, TypeVar
 
 from django.db import models
-from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Exists, Func, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,17 @@ from municipalities.models import ContactMoment, Municipality, MunicipalityQuery
 
 from .motions import Motion
 from .status import MunicipalityStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class StatusAnnotations(TypedDict):
+    """What ``with_status`` adds to each row (for ``WithAnnotations``)."""
+
+    status: str  # a MunicipalityStatus value
+    status_rank: int
+
 
 # Any queryset of municipalities (the admin's, the Council proxy's), returned as its own type.
 Municipalities = TypeVar("Municipalities", bound=models.QuerySet[Municipality])
@@ -32,7 +44,7 @@ def with_status(
         motions.annotate(rank=Motion.status_rank_expression()).order_by("-rank").values("rank")[:1],
         output_field=IntegerField(),
     )
-    rank = Coalesce(best_rank, Value(0))
+    rank: Func = Coalesce(best_rank, Value(0))
     if include_contacted:
         contacted = Case(
             When(
@@ -88,7 +100,17 @@ class Council(Municipality):
     with the annotations of ``CouncilQuerySet``; records are saved as
     ``Municipality``, whose history and signals belong to that class."""
 
-    objects = CouncilQuerySet.as_manager()
+    # ClassVar, as the plugin declares Municipality.objects; it types this as CouncilQuerySet's.
+    objects: ClassVar[models.Manager["Council"]] = CouncilQuerySet.as_manager()
+
+    # The annotations of CouncilQuerySet, present on the rows of a queryset that asked for them.
+    status: str  # with_status(): a MunicipalityStatus value
+    status_rank: int  # with_status()
+    latest_motion_on: datetime.date | None  # with_latest_motion()
+    latest_motion_precision: str | None  # with_latest_motion()
+    # Set by MunicipalityFilter.explain on the rows of a search by a former name.
+    note: str
+    now: list["Council"]
 
     class Meta:
         proxy = True
@@ -96,11 +118,11 @@ class Council(Municipality):
         verbose_name_plural = _("gemeenteraden")
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> "StrOrPromise":
         """Label of the ``status`` annotation that ``with_status()`` adds."""
         return MunicipalityStatus(self.status).label
 
     @property
     def latest_motion_display(self) -> str:
         """The annotation of ``with_latest_motion()``, at its precision: "april 2025"."""
-        return format_partial(self.latest_motion_on, self.latest_motion_precision)
+        return format_partial(self.latest_motion_on, self.latest_motion_precision or "")

@@ -1,7 +1,7 @@
 """What councils and the Tweede Kamer decided: a motion and its parts (who
 submitted it, how each faction voted, its timeline)."""
 
-from typing import Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +18,10 @@ from municipalities.models import Faction, Municipality, Party
 from .sources import Source
 from .status import MunicipalityStatus
 from .validation import DOCUMENT_EXTENSIONS, impossible_date
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django_stubs_ext import StrOrPromise
 
 DECISION_NEEDS_DATE = _(
     "Een aangenomen of verworpen motie heeft een besluitdatum (een maand is genoeg)."
@@ -80,8 +84,8 @@ class Motion(Versioned):
         REJECTED = "rejected", _("verworpen")
         WITHDRAWN = "withdrawn", _("ingetrokken")
 
-    # What each motion status means for its municipality's status.
-    MUNICIPALITY_STATUS = {
+    # What each motion status means for its municipality's status (keyed by value, too).
+    MUNICIPALITY_STATUS: ClassVar[dict[str, MunicipalityStatus]] = {
         Status.SUBMITTED: MunicipalityStatus.PENDING,
         Status.HELD: MunicipalityStatus.PENDING,
         Status.ADOPTED: MunicipalityStatus.ADOPTED,
@@ -137,6 +141,8 @@ class Motion(Versioned):
     objects = MotionQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["version"], bases=[ChangesetRecord])
+    # Who simple_history records for the next save, when it is not the request's user.
+    _history_user: "AbstractBaseUser | None"
 
     class Meta:
         ordering = [F("decided_on").desc(nulls_last=True), "-pk"]
@@ -229,7 +235,7 @@ class Motion(Versioned):
     def clean(self) -> None:
         clean_partial(self, "submitted")
         clean_partial(self, "decided")
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.level == self.Level.MUNICIPAL and self.municipality_id is None:
             errors["municipality"] = _("Kies de gemeente van deze motie.")
         if self.level == self.Level.NATIONAL and self.municipality_id is not None:

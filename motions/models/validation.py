@@ -2,6 +2,8 @@
 a date that cannot be true of a council's record (they span tables and depend
 on today), and the kinds of document either may carry."""
 
+from typing import TYPE_CHECKING
+
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.text import capfirst
@@ -9,6 +11,9 @@ from django.utils.text import capfirst
 from kinderpardon.dates import format_partial, format_when, is_future, period
 from municipalities.models import Municipality
 from municipalities.resolver import ended_problem, not_begun_problem
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DOCUMENT_EXTENSIONS = FileExtensionValidator(["pdf", "doc", "docx", "odt"])
 
@@ -18,7 +23,7 @@ def impossible_date(
     name: str,
     council: Municipality | None,
     *,
-    future_message: str,
+    future_message: "StrOrPromise",
     before_beginning: bool = True,
 ) -> str:
     """Why the partial date ``<name>_on`` cannot be true, or "": it lies in the

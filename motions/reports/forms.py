@@ -2,7 +2,7 @@
 out by a honeypot field; every field has a length limit, and each document is
 checked by its content, not by its name."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -13,6 +13,9 @@ from kinderpardon.dates import PartialDateField
 from kinderpardon.uploads import shorten_document_name, validate_document
 from motions.models import ActionReport
 from municipalities.forms import MunicipalityNameField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HONEYPOT = "website"
 
@@ -94,7 +97,7 @@ class ReportForm(forms.ModelForm):
         self.fields["reporter_name"].required = True
         self.fields["reporter_email"].required = True
         # Council file names are often long; clean_document shortens them instead of refusing.
-        self.fields["document"].max_length = None
+        cast(forms.FileField, self.fields["document"]).max_length = None  # the model's FileField
         self.fields["document"].help_text = _(
             "De motie of het besluit als PDF- of Word-bestand, hooguit %(mb)s MB. "
             "Alleen vrijwilligers van de campagne zien het."
@@ -119,12 +122,13 @@ class ReportForm(forms.ModelForm):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("happened"):
             self.instance.happened_on, self.instance.happened_precision = cleaned["happened"]
         return cleaned
 
-    def refuse(self, message: str) -> None:
+    def refuse(self, message: "StrOrPromise") -> None:
         """Show only ``message``: the submission was not looked at."""
         self.errors.clear()
         self.add_error(None, message)

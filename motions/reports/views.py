@@ -8,6 +8,7 @@ length limits on every field and a check of each document by its content.
 """
 
 import logging
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from kinderpardon import ratelimit
 from motions.models import ActionReport
-from municipalities.forms import municipality_names
+from municipalities.forms import MunicipalityNameField, municipality_names
 
 from .emails import send_report_emails
 from .forms import ReportForm
@@ -60,7 +61,8 @@ def report(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             with transaction.atomic():
                 saved = form.save()
-            if note := form.fields["municipality"].note:  # a former name led elsewhere
+            field = cast(MunicipalityNameField, form.fields["municipality"])
+            if note := field.note:  # a former name led elsewhere
                 messages.info(request, note)
             send_report_emails(request, saved)
             request.session[SESSION_KEY] = saved.pk

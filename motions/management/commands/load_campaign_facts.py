@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from motions.facts import MissingMunicipalities, load_campaign_facts
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "blijft ongewijzigd."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             summary = load_campaign_facts()
         except MissingMunicipalities as error:

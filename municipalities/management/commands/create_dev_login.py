@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -9,7 +11,7 @@ PASSWORD = "motietracker-dev"  # noqa: S105 - development only, refused when DEB
 class Command(BaseCommand):
     help = "Maakt (of herstelt) de ontwikkel-login 'coordinator'. Alleen met DJANGO_DEBUG aan."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("Alleen voor ontwikkeling: DJANGO_DEBUG staat uit.")
         user, _created = get_user_model().objects.get_or_create(username=USERNAME)

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from municipalities.boundaries import DEFAULT_TOLERANCE, import_boundaries
 from municipalities.sources import ReferenceDataError
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "vereenvoudigd en in WGS84, gekoppeld op CBS-code."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "source",
             nargs="?",
@@ -27,7 +29,14 @@ class Command(BaseCommand):
             help=f"vereenvoudiging in graden (standaard {DEFAULT_TOLERANCE}; 0 = niet)",
         )
 
-    def handle(self, *args, source=None, year=None, tolerance=DEFAULT_TOLERANCE, **options):
+    def handle(
+        self,
+        *args: Any,
+        source: str | None = None,
+        year: int | None = None,
+        tolerance: float = DEFAULT_TOLERANCE,
+        **options: Any,
+    ) -> None:
         try:
             summary = import_boundaries(source, year=year, tolerance=tolerance)
         except ReferenceDataError as exc:

@@ -1,7 +1,8 @@
 import argparse
 import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from municipalities.register import import_municipalities
 from municipalities.sources import ReferenceDataError
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         "Alles of niets; verwijdert nooit een gemeente."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "source",
             nargs="?",
@@ -39,7 +40,14 @@ class Command(BaseCommand):
             "REFERENCE_MERGERS_FILE",
         )
 
-    def handle(self, *args, source=None, as_of=None, mergers=None, **options):
+    def handle(
+        self,
+        *args: Any,
+        source: str | None = None,
+        as_of: datetime.date | None = None,
+        mergers: str | None = None,
+        **options: Any,
+    ) -> None:
         try:
             summary = import_municipalities(source, as_of=as_of, mergers=mergers)
         except ReferenceDataError as exc:
