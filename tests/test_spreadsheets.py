@@ -18,8 +18,8 @@ from django.urls import reverse
 from motions.models import Motion
 from municipalities.models import ContactMoment
 from tests.conftest import make_faction, make_motion, make_municipality, make_party
-from workspace import spreadsheets
-from workspace.spreadsheets import Context, parse_choice, parse_partial_date, xlsx_cell
+from workspace.spreadsheets import sheets as spreadsheets
+from workspace.spreadsheets.sheets import Context, parse_choice, parse_partial_date, xlsx_cell
 
 IMPORT_URL = reverse("workspace:import")
 

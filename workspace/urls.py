@@ -1,7 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import accounts, decisions, spreadsheets, triage, views
+from .accounts import views as accounts
+from .decisions import forms as decisions
+from .outreach import views
+from .spreadsheets import sheets as spreadsheets
+from .triage import views as triage
 
 app_name = "workspace"
 urlpatterns = [

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from motions.models import ActionReport, Council, ModelMotion, Motion, MotionEvent
 from municipalities.models import ContactMoment, Faction, Municipality, Party
 
+from ..roles import requires
 from .filters import ContactMomentFilter
 from .forms import ChooseMunicipalityForm, ContactMomentForm, FactionForm
-from .roles import requires
 
 CONTACTS_PER_PAGE = 50
 LATEST_CHANGES = 15

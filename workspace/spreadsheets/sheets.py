@@ -56,7 +56,7 @@ from motions.models import Motion
 from municipalities.models import ContactMoment, Faction, Municipality
 from municipalities.resolver import CBS_CODE, Register, Resolution, names_of, reusing
 
-from .roles import requires
+from ..roles import requires
 
 IMPORT_PERMISSION = "motions.import_spreadsheets"
 MAX_ROWS = 5000

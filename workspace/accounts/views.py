@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from kinderpardon import ratelimit
 
+from ..roles import COORDINATOR, VOLUNTEER, requires
 from . import throttle
-from .roles import COORDINATOR, VOLUNTEER, requires
 
 User = get_user_model()
 

@@ -39,7 +39,7 @@ from motions.facts import MUNICIPAL_MOTION_TITLE
 from motions.models import ActionReport, Council, Motion, MunicipalityStatus
 from municipalities.models import Municipality
 
-from .roles import requires
+from ..roles import requires
 
 logger = logging.getLogger(__name__)
 

@@ -50,8 +50,8 @@ from municipalities.forms import MunicipalityNameField, municipality_names
 from municipalities.models import ContactMoment, Faction, Municipality, Party
 from municipalities.resolver import resolve
 
-from . import triage
-from .roles import requires
+from ..roles import requires
+from ..triage import views as triage
 
 # --- dates known to the day, the month or the year, typed as text -------------
 
