@@ -17,7 +17,7 @@ class WorkspaceConfig(AppConfig):
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin, with a site whose login goes through the workspace's
-    throttle (``workspace.accounts.views.AdminSite``)."""
+    throttle (``workspace.accounts.admin.AdminSite``)."""
 
     default = False  # named in INSTALLED_APPS; "workspace" itself stays WorkspaceConfig
-    default_site = "workspace.accounts.views.AdminSite"
+    default_site = "workspace.accounts.admin.AdminSite"

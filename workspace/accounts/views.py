@@ -1,14 +1,11 @@
-"""Logging in to the workspace and the admin (throttled), password reset
-(throttled), and the coordinators' management of volunteer accounts."""
+"""Logging in to the workspace (throttled), password reset (throttled), and the
+coordinators' management of volunteer accounts."""
 
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import get_user_model
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
-from django.contrib.auth.models import Group
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -19,45 +16,9 @@ from django.views.decorators.http import require_POST
 
 from kinderpardon import ratelimit
 
-from ..roles import COORDINATOR, VOLUNTEER, requires
+from ..roles import COORDINATOR, AuthenticatedRequest, requires
 from . import throttle
-
-User = get_user_model()
-
-
-THROTTLED = "throttled"
-
-
-class ThrottledLogin:
-    """For Django's login forms (the workspace's and the admin's): every
-    password check passes the one throttle first (``workspace/throttle.py``)."""
-
-    def clean(self) -> dict:
-        username = self.cleaned_data.get("username")
-        if not (username and self.cleaned_data.get("password")):
-            return super().clean()  # nothing is checked; the fields say what is missing
-        attempt = throttle.LoginAttempt(username, ratelimit.client_network(self.request))
-        refusal = attempt.start()
-        if refusal:
-            raise ValidationError(refusal, code=THROTTLED)
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if self.user_cache is None:
-                attempt.failed()
-            else:
-                attempt.not_a_guess()  # the right password for an account that may not log in here
-            raise
-        attempt.succeeded()
-        return cleaned
-
-
-class LoginForm(ThrottledLogin, AuthenticationForm):
-    pass
-
-
-class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
-    pass
+from .forms import THROTTLED, LoginForm, UserCreateForm, UserEditForm
 
 
 def refused(response: HttpResponse) -> HttpResponse:
@@ -73,18 +34,8 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         return refused(super().form_invalid(form))
-
-
-class AdminSite(admin.AdminSite):
-    """The admin, logging in through the same throttle as the workspace
-    (installed by ``workspace.apps.AdminConfig``)."""
-
-    login_form = AdminLoginForm
-
-    def login(self, request, extra_context=None):
-        return refused(super().login(request, extra_context))
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -97,7 +48,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "workspace/password_reset_subject.txt"
     success_url = reverse_lazy("workspace:password_reset_done")
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         refusal = throttle.password_reset_refusal(
             form.cleaned_data["email"], ratelimit.client_network(self.request)
         )
@@ -114,51 +65,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "workspace/password_reset_confirm.html"
     success_url = reverse_lazy("workspace:password_reset_complete")
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         throttle.lift(form.user.get_username())
         return super().form_valid(form)
 
 
-ROLE_CHOICES = [(VOLUNTEER, _("vrijwilliger")), (COORDINATOR, _("coördinator"))]
-
-
-class RoleMixin(forms.Form):
-    role = forms.ChoiceField(label=_("Rol"), choices=ROLE_CHOICES, initial=VOLUNTEER)
-
-    def save_role(self, user) -> None:
-        """A coordinator also works in the admin; a volunteer does not (a
-        superuser always may)."""
-        user.groups.set([Group.objects.get(name=self.cleaned_data["role"])])
-        user.is_staff = self.cleaned_data["role"] == COORDINATOR or user.is_superuser
-        user.save(update_fields=["is_staff"])
-
-
-class UserCreateForm(RoleMixin, BaseUserCreationForm):
-    class Meta:
-        model = User
-        fields = ["username", "first_name", "email"]
-        labels = {"first_name": _("Naam")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-
-
-class UserEditForm(RoleMixin, forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["first_name", "email", "is_active"]
-        labels = {"first_name": _("Naam"), "is_active": _("Account actief")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        groups = {g.name for g in self.instance.groups.all()}
-        coordinator = COORDINATOR in groups or self.instance.is_superuser
-        self.fields["role"].initial = COORDINATOR if coordinator else VOLUNTEER
-
-
 @requires("auth.view_user")
-def user_list(request):
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     users = list(
         User.objects.order_by("username").prefetch_related(
             Prefetch("groups", queryset=Group.objects.only("name"))
@@ -171,7 +84,7 @@ def user_list(request):
 
 @requires("auth.change_user")
 @require_POST
-def user_unblock(request, pk: int):
+def user_unblock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Lift a login block, for a colleague who cannot wait for it to end."""
     account = get_object_or_404(User, pk=pk)
     throttle.lift(account.get_username())
@@ -183,7 +96,7 @@ def user_unblock(request, pk: int):
 
 
 @requires("auth.add_user")
-def user_create(request):
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -195,7 +108,7 @@ def user_create(request):
 
 
 @requires("auth.change_user")
-def user_edit(request, pk: int):
+def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     if account.is_superuser and not request.user.is_superuser:
         raise PermissionDenied  # or a coordinator could take over a superuser's account
