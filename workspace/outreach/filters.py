@@ -6,7 +6,8 @@ accept is left out of the filtering and shown as a message, never an error page.
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
@@ -17,7 +18,7 @@ from .forms import DateInput
 
 
 class VolunteerField(ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: User) -> str:
         return obj.first_name or obj.get_username()
 
 
@@ -25,7 +26,7 @@ class VolunteerFilter(django_filters.ModelChoiceFilter):
     field_class = VolunteerField
 
 
-def volunteers():
+def volunteers() -> QuerySet[User]:
     """The users who logged at least one contact, by name."""
     logged = ContactMoment.objects.filter(volunteer=OuterRef("pk"))
     return get_user_model().objects.filter(Exists(logged)).order_by("first_name", "username")
@@ -58,9 +59,13 @@ class ContactMomentFilter(django_filters.FilterSet):
         method="filter_follow_up",
     )
 
-    def search_municipality(self, queryset, name, value):
+    def search_municipality(
+        self, queryset: QuerySet[ContactMoment], name: str, value: str
+    ) -> QuerySet[ContactMoment]:
         return queryset.filter(municipality__in=Municipality.objects.search(value))
 
-    def filter_follow_up(self, queryset, name, value):
+    def filter_follow_up(
+        self, queryset: QuerySet[ContactMoment], name: str, value: str
+    ) -> QuerySet[ContactMoment]:
         open_follow_up = Q(follow_up_on__isnull=False, follow_up_done=False)
         return queryset.filter(open_follow_up if value == "open" else ~open_follow_up)

@@ -1,5 +1,7 @@
 """Forms of the outreach log: one contact moment, and choosing a municipality."""
 
+from typing import Any, cast
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +19,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
 
 
@@ -52,7 +54,7 @@ class ContactMomentForm(forms.ModelForm):
             "faction": {"invalid_choice": _("Kies een fractie uit de raad van deze gemeente.")}
         }
 
-    def __init__(self, *args, municipality: Municipality, **kwargs):
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.municipality = municipality
         self.fields["date"].initial = timezone.localdate
@@ -61,9 +63,10 @@ class ContactMomentForm(forms.ModelForm):
             ("channel", ContactMoment.Channel, ContactMoment.Channel.EMAIL),
             ("direction", ContactMoment.Direction, ContactMoment.Direction.SENT),
         ]:
-            self.fields[name].choices = choices.choices
-            self.fields[name].initial = initial
-        faction = self.fields["faction"]
+            choice = cast(forms.ChoiceField, self.fields[name])
+            choice.choices = choices.choices
+            choice.initial = initial
+        faction = cast(FactionChoiceField, self.fields["faction"])
         faction.queryset = (
             Faction.objects.filter(municipality=municipality)
             .select_related("party")
@@ -82,10 +85,10 @@ class ChooseMunicipalityForm(forms.Form):
         empty_label=_("kies een gemeente"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Today's, asked anew for every form: a merger takes effect at midnight.
-        self.fields["gemeente"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["gemeente"]).queryset = (
             Municipality.objects.active().only("name", "slug").order_by("name")
         )
 
@@ -107,11 +110,12 @@ class FactionForm(forms.ModelForm):
         fields = ["party", "election_year", "seats", "chair_name", "chair_email", "chair_phone"]
         labels = {"party": _("Partij")}
 
-    def __init__(self, *args, municipality: Municipality, **kwargs):
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.municipality = municipality
-        self.fields["party"].required = False
-        self.fields["party"].queryset = Party.objects.filter(
+        party = cast(forms.ModelChoiceField, self.fields["party"])
+        party.required = False
+        party.queryset = Party.objects.filter(
             Q(municipality__isnull=True) | Q(municipality=municipality)
         ).order_by("scope", "name")
         latest = (
@@ -122,8 +126,9 @@ class FactionForm(forms.ModelForm):
         )
         self.fields["election_year"].initial = latest or LATEST_MUNICIPAL_ELECTION
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         party, local = cleaned.get("party"), cleaned.get("local_party", "").strip()
         if party and local:
             raise forms.ValidationError(
@@ -143,7 +148,7 @@ class FactionForm(forms.ModelForm):
             )
         return super().save(commit)
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         # The party may only be known after save(); check the one faction per term then.
         party = self.cleaned_data.get("party")
         local = self.cleaned_data.get("local_party", "").strip()
