@@ -111,7 +111,7 @@ class MotionAdmin(HistoryAdmin):
 
     def revert_disabled(self, request, obj=None) -> bool:
         # The workspace reverts a motion with its sponsors, votes and events
-        # (workspace.decisions.revert_motion); the admin would revert only its fields.
+        # (workspace.history.restore.revert_motion); the admin would revert only its fields.
         return True
 
     list_display = ["title", "level", "municipality", "status", "decided", "kind"]

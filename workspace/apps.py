@@ -10,7 +10,7 @@ class WorkspaceConfig(AppConfig):
     def ready(self) -> None:
         from motions.signals import report_received
 
-        from .triage.views import notify_volunteers
+        from .triage.emails import notify_volunteers
 
         report_received.connect(notify_volunteers, dispatch_uid="workspace-report-received")
 

@@ -2,7 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .accounts import views as accounts
-from .decisions import forms as decisions
+from .decisions import views as decisions
+from .history import views as history
 from .outreach import views
 from .spreadsheets import sheets as spreadsheets
 from .triage import views as triage
@@ -61,14 +62,12 @@ urlpatterns = [
     path("moties/nieuw/", decisions.edit, name="motion_create"),
     path("moties/<int:pk>/", decisions.edit, name="motion_edit"),
     path("moties/<int:pk>/verwijderen/", decisions.delete, name="motion_delete"),
-    path("moties/verwijderd/", decisions.deleted, name="motions_deleted"),
-    path(
-        "moties/verwijderd/<int:history_id>/herstellen/", decisions.restore, name="motion_restore"
-    ),
-    path("geschiedenis/<str:model>/<int:pk>/", decisions.history, name="history"),
+    path("moties/verwijderd/", history.deleted, name="motions_deleted"),
+    path("moties/verwijderd/<int:history_id>/herstellen/", history.restore, name="motion_restore"),
+    path("geschiedenis/<str:model>/<int:pk>/", history.history, name="history"),
     path(
         "geschiedenis/<str:model>/<int:pk>/<int:history_id>/terugzetten/",
-        decisions.revert,
+        history.revert,
         name="revert",
     ),
     # reports sent in through the public form
