@@ -5,7 +5,7 @@ from .accounts import views as accounts
 from .decisions import views as decisions
 from .history import views as history
 from .outreach import views
-from .spreadsheets import sheets as spreadsheets
+from .spreadsheets import views as spreadsheets
 from .triage import views as triage
 
 app_name = "workspace"
