@@ -17,7 +17,7 @@ urlpatterns = [
     path(
         "wachtwoord/",
         auth_views.PasswordChangeView.as_view(
-            template_name="workspace/password_change.html",
+            template_name="workspace/accounts/password_change.html",
             success_url=reverse_lazy("workspace:password_change_done"),
         ),
         name="password_change",
@@ -25,7 +25,7 @@ urlpatterns = [
     path(
         "wachtwoord/gewijzigd/",
         auth_views.PasswordChangeDoneView.as_view(
-            template_name="workspace/password_change_done.html"
+            template_name="workspace/accounts/password_change_done.html"
         ),
         name="password_change_done",
     ),
@@ -33,7 +33,7 @@ urlpatterns = [
     path(
         "wachtwoord-vergeten/verstuurd/",
         auth_views.PasswordResetDoneView.as_view(
-            template_name="workspace/password_reset_done.html"
+            template_name="workspace/accounts/password_reset_done.html"
         ),
         name="password_reset_done",
     ),
@@ -45,7 +45,7 @@ urlpatterns = [
     path(
         "wachtwoord-herstellen/klaar/",
         auth_views.PasswordResetCompleteView.as_view(
-            template_name="workspace/password_reset_complete.html"
+            template_name="workspace/accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
     ),

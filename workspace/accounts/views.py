@@ -30,7 +30,7 @@ def refused(response: HttpResponse) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    template_name = "workspace/login.html"
+    template_name = "workspace/accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
@@ -43,9 +43,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     per e-mail address (and ``PASSWORD_RESET_ADDRESS_LIMIT`` per sender) in
     ``PASSWORD_RESET_WINDOW``."""
 
-    template_name = "workspace/password_reset.html"
-    email_template_name = "workspace/password_reset_email.txt"
-    subject_template_name = "workspace/password_reset_subject.txt"
+    template_name = "workspace/accounts/password_reset.html"
+    email_template_name = "workspace/accounts/password_reset_email.txt"
+    subject_template_name = "workspace/accounts/password_reset_subject.txt"
     success_url = reverse_lazy("workspace:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
@@ -62,7 +62,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Choosing a new password through the mailed link also lifts a login
     block on the account: the block's message points here."""
 
-    template_name = "workspace/password_reset_confirm.html"
+    template_name = "workspace/accounts/password_reset_confirm.html"
     success_url = reverse_lazy("workspace:password_reset_complete")
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
@@ -79,7 +79,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     blocked = throttle.blocked_until([user.get_username() for user in users])
     rows = [(user, blocked.get(user.get_username())) for user in users]
-    return render(request, "workspace/users.html", {"rows": rows})
+    return render(request, "workspace/accounts/users.html", {"rows": rows})
 
 
 @requires("auth.change_user")
@@ -104,7 +104,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
             form.save_role(user)
         messages.success(request, _("Account %(name)s aangemaakt.") % {"name": user.username})
         return redirect("workspace:users")
-    return render(request, "workspace/user_form.html", {"form": form, "creating": True})
+    return render(request, "workspace/accounts/user_form.html", {"form": form, "creating": True})
 
 
 @requires("auth.change_user")
@@ -127,5 +127,5 @@ def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Account %(name)s opgeslagen.") % {"name": account})
             return redirect("workspace:users")
     return render(
-        request, "workspace/user_form.html", {"form": form, "account": account, "creating": False}
+        request, "workspace/accounts/user_form.html", {"form": form, "account": account, "creating": False}
     )

@@ -50,7 +50,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
         # Choosing the council first lets its factions fill the selects, without a script.
         return render(
             request,
-            "workspace/motion_form.html",
+            "workspace/decisions/motion_form.html",
             {
                 "choose_municipality": True,
                 "typed": request.GET.get("gemeente", ""),
@@ -144,7 +144,7 @@ def render_decision(
     motion = decision.motion
     return render(
         request,
-        "workspace/motion_form.html",
+        "workspace/decisions/motion_form.html",
         {
             "motion": motion,
             "decision": decision,
@@ -174,4 +174,4 @@ def delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         votes=Count("faction_votes", distinct=True),
         events=Count("events", distinct=True),
     )
-    return render(request, "workspace/motion_delete.html", {"motion": motion, **counts})
+    return render(request, "workspace/decisions/motion_delete.html", {"motion": motion, **counts})

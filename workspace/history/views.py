@@ -59,7 +59,7 @@ def history(request: AuthenticatedRequest, model: str, pk: int) -> HttpResponse:
     current = records[-1].instance if records else get_object_or_404(model_class, pk=pk)
     return render(
         request,
-        "workspace/history.html",
+        "workspace/history/history.html",
         {
             "model_name": model,
             "verbose_name": model_class._meta.verbose_name,
@@ -110,7 +110,7 @@ def deleted(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("-history_date", "-history_id")
     )
     return render(
-        request, "workspace/motions_deleted.html", {"records": latest_per_object(records)}
+        request, "workspace/history/motions_deleted.html", {"records": latest_per_object(records)}
     )
 
 

@@ -50,7 +50,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "reports": list(reports_to_triage()),
         "changes": latest_changes(),
     }
-    return render(request, "workspace/dashboard.html", context)
+    return render(request, "workspace/outreach/dashboard.html", context)
 
 
 def council_or_404(slug: str) -> Council:
@@ -121,7 +121,7 @@ def log_page(
         "today": timezone.localdate(),
         "faction_form": faction_form,
     }
-    return render(request, "workspace/municipality.html", context)
+    return render(request, "workspace/outreach/municipality.html", context)
 
 
 @requires("municipalities.change_contactmoment")
@@ -150,4 +150,4 @@ def contact_list(request: AuthenticatedRequest) -> HttpResponse:
     ).order_by("-date", "-created_at", "-pk")
     filterset = ContactMomentFilter(request.GET, queryset=contacts)
     page = Paginator(filterset.qs, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "workspace/contacts.html", {"filter": filterset, "page": page})
+    return render(request, "workspace/outreach/contacts.html", {"filter": filterset, "page": page})

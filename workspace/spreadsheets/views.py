@@ -30,7 +30,7 @@ def upload(request):
         "max_mb": max_upload_bytes() // (1024 * 1024),
         "max_rows": MAX_ROWS,
     }
-    return render(request, "workspace/import.html", context)
+    return render(request, "workspace/spreadsheets/import.html", context)
 
 
 @requires(IMPORT_PERMISSION)
@@ -44,7 +44,7 @@ def preview(request, token: str):
     if request.method != "POST":
         plan = plan_import(stored)
         remember_preview(token, plan)
-        return render(request, "workspace/import_preview.html", {"plan": plan, "token": token})
+        return render(request, "workspace/spreadsheets/import_preview.html", {"plan": plan, "token": token})
     shown = request.POST.get("digest", "")
     plan = apply_import(stored, shown)
     if plan.digest != shown:

@@ -21,9 +21,9 @@ logger = logging.getLogger(__name__)
 
 
 def email_message(name: str, context: dict[str, Any], to: str) -> EmailMessage:
-    """The e-mail ``workspace/emails/<name>.txt`` with its one-line subject."""
-    subject = render_to_string(f"workspace/emails/{name}_subject.txt", context)
-    body = render_to_string(f"workspace/emails/{name}.txt", context)
+    """The e-mail ``workspace/triage/emails/<name>.txt`` with its one-line subject."""
+    subject = render_to_string(f"workspace/triage/emails/{name}_subject.txt", context)
+    body = render_to_string(f"workspace/triage/emails/{name}.txt", context)
     return EmailMessage(" ".join(subject.split()), body, to=[to])
 
 

@@ -43,7 +43,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     filterset = ReportFilter(request.GET, queryset=ActionReport.objects.order_by(*QUEUE_ORDER))
     listing = paginate(request, filterset.qs)
     context = {"filter": filterset, "listing": listing, "claims": claims(list(listing.page))}
-    return render(request, "workspace/reports.html", context)
+    return render(request, "workspace/triage/reports.html", context)
 
 
 def reports_with_outcome() -> QuerySet[ActionReport]:
@@ -80,7 +80,7 @@ def report_page(
         ),
         "can_email": can_email(report),
     }
-    return render(request, "workspace/report.html", context)
+    return render(request, "workspace/triage/report.html", context)
 
 
 def handle(
