@@ -127,5 +127,7 @@ def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Account %(name)s opgeslagen.") % {"name": account})
             return redirect("workspace:users")
     return render(
-        request, "workspace/accounts/user_form.html", {"form": form, "account": account, "creating": False}
+        request,
+        "workspace/accounts/user_form.html",
+        {"form": form, "account": account, "creating": False},
     )

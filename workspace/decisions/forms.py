@@ -2,6 +2,9 @@
 "4-2025", "april 2025", "2025": the way it is written says how precisely it is
 known), and the rows of its sponsors, each faction's vote and its timeline."""
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -18,25 +21,28 @@ from motions.models import FactionVote, Motion, MotionEvent, Sponsorship
 from municipalities.forms import MunicipalityNameField
 from municipalities.models import Faction, Municipality
 
+from ..history.records import Part
+
 # --- dates known to the day, the month or the year, typed as text -------------
 
 
-class PartialDatesMixin:
+class PartialDatesMixin(forms.ModelForm):
     """For a model form whose ``<name>_on`` fields are PartialDateFields: shows
     the stored (date, precision) pair as text, and stores what was typed back
     into the pair."""
 
     partial_dates: tuple[str, ...] = ()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in self.partial_dates:
             value = getattr(self.instance, f"{name}_on")
             precision = getattr(self.instance, f"{name}_precision")
             self.initial[f"{name}_on"] = PartialDate(value, precision) if value else None
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned_data = self.cleaned_data
         for name in self.partial_dates:
             if f"{name}_on" in cleaned_data:  # not when what was typed is unreadable
                 value = cleaned_data[f"{name}_on"]
@@ -49,7 +55,7 @@ class PartialDatesMixin:
 # --- the motion form -----------------------------------------------------------------
 
 
-def https_urls(model_field, **kwargs):
+def https_urls(model_field: "models.Field[Any, Any]", **kwargs: Any) -> forms.Field | None:
     """Model form fields, a link typed without a scheme read as https."""
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
@@ -108,17 +114,18 @@ class MotionForm(PartialDatesMixin, VersionedForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.municipality_id:
             self.initial["municipality"] = self.instance.municipality
-        self.fields["document"].help_text = _("PDF of Word (of .odt), hooguit %(limit)s MB.") % {
+        document = cast(forms.FileField, self.fields["document"])
+        document.help_text = _("PDF of Word (of .odt), hooguit %(limit)s MB.") % {
             "limit": settings.MAX_UPLOAD_MB
         }
         # Council file names are often long: clean_document shortens them instead of refusing.
-        self.fields["document"].max_length = None
+        document.max_length = None
 
-    def clean_document(self):
+    def clean_document(self) -> Any:
         """A new upload is checked by its content (kinderpardon.uploads)."""
         document = self.cleaned_data.get("document")
         if isinstance(document, UploadedFile):
@@ -126,8 +133,9 @@ class MotionForm(PartialDatesMixin, VersionedForm):
             shorten_document_name(document)
         return document
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned_data = self.cleaned_data
         municipality = cleaned_data.get("municipality")
         votes = [cleaned_data.get("votes_for"), cleaned_data.get("votes_against")]
         if municipality and any(v is not None for v in votes):
@@ -148,9 +156,9 @@ class MotionForm(PartialDatesMixin, VersionedForm):
 # --- sponsors, votes and events: inline formsets ------------------------------------
 
 
-def faction_choices(factions: list[Faction]) -> list:
+def faction_choices(factions: list[Faction]) -> list[tuple[Any, Any]]:
     """Select options for a council's factions, grouped by term, newest first."""
-    groups: dict[int, list] = {}
+    groups: dict[int, list[tuple[int, str]]] = {}
     for faction in factions:
         groups.setdefault(faction.election_year, []).append((faction.pk, str(faction.party)))
     return [
@@ -164,9 +172,11 @@ class FactionRowForm(forms.ModelForm):
     not queried per row); any faction is accepted here so that one of another
     council gets a readable message from the formset instead of 'invalid choice'."""
 
-    def __init__(self, *args, faction_options=(), **kwargs):
+    def __init__(
+        self, *args: Any, faction_options: Sequence[tuple[Any, Any]] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        faction = self.fields["faction"]
+        faction = cast(forms.ModelChoiceField, self.fields["faction"])
         faction.queryset = Faction.objects.select_related("party", "municipality")
         faction.choices = faction_options
 
@@ -210,15 +220,17 @@ class EventForm(PartialDatesMixin, forms.ModelForm):
 class FactionRowsFormSet(BaseInlineFormSet):
     """Each faction belongs to the motion's council and appears once."""
 
-    def __init__(self, *args, municipality: Municipality | None = None, **kwargs):
+    def __init__(self, *args: Any, municipality: Municipality | None = None, **kwargs: Any) -> None:
         self.municipality = municipality
         super().__init__(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         # Replaces the generic uniqueness check with readable Dutch messages.
         seen = self.factions_outside_the_form()
         for form in self.forms:
-            if self._should_delete_form(form) or not form.cleaned_data.get("faction"):
+            # A private method of Django's formsets, which the stubs leave out.
+            deleted = self._should_delete_form(form)  # type: ignore[attr-defined]
+            if deleted or not form.cleaned_data.get("faction"):
                 continue
             faction = form.cleaned_data["faction"]
             if self.municipality is None:
@@ -253,7 +265,7 @@ class VoteFormSet(FactionRowsFormSet):
     """Without any votes yet, one row per faction of the council's latest term,
     so that only the votes remain to be chosen."""
 
-    def __init__(self, *args, latest_term: list[Faction] = (), **kwargs):
+    def __init__(self, *args: Any, latest_term: Sequence[Faction] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if latest_term and not self.get_queryset():  # the rows' query, done once here
             self.extra = len(latest_term)
@@ -271,13 +283,18 @@ def council_factions(municipality: Municipality | None) -> list[Faction]:
     )
 
 
-def inline(model, form, formset=BaseInlineFormSet, extra: int = 1):
+def inline(
+    model: type[Part],
+    form: type[forms.ModelForm],
+    formset: type[BaseInlineFormSet] = BaseInlineFormSet,
+    extra: int = 1,
+) -> type[BaseInlineFormSet]:
     return inlineformset_factory(
         Motion, model, form=form, formset=formset, extra=extra, can_delete_extra=False
     )
 
 
-FORMSET_PARTS = {
+FORMSET_PARTS: dict[str, tuple[type[Part], type[forms.ModelForm]]] = {
     "indieners": (Sponsorship, SponsorForm),
     "stemmen": (FactionVote, VoteForm),
     "tijdlijn": (MotionEvent, EventForm),

@@ -2,26 +2,34 @@
 motion's own fields are merged by ``kinderpardon.concurrency.VersionedForm``):
 rows deleted since the form was opened, and rows both people changed."""
 
+from django.forms.models import BaseInlineFormSet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from kinderpardon.concurrency import stored_display, take_changes_of_others
 from motions.models import Motion
 
+from ..history.records import HistoricalRecord, Part
 from .forms import FORMSET_PARTS
 
 
-def keep_rows_of_gone_parts(data: QueryDict, motion: Motion, then: dict) -> QueryDict:
+def keep_rows_of_gone_parts(
+    data: QueryDict, motion: Motion, then: dict[type[Part], dict[int, HistoricalRecord]]
+) -> QueryDict:
     """A sponsor, vote or event deleted since the form was opened still has its
     row in what the user sent. Left as it was then (``then``: the parts as of
     opening, see ``parts_as_of``), the row goes: the deletion stands. Changed by
     the user, it becomes a new row, so that what was typed is kept and shown."""
     for prefix, (model, form_class) in FORMSET_PARTS.items():
-        initial = data.get(f"{prefix}-INITIAL_FORMS", "")
-        total = data.get(f"{prefix}-TOTAL_FORMS", "")
-        if not (initial.isdigit() and total.isdigit() and int(initial) <= int(total) <= 1000):
+        initial_text = data.get(f"{prefix}-INITIAL_FORMS", "")
+        total_text = data.get(f"{prefix}-TOTAL_FORMS", "")
+        if not (
+            initial_text.isdigit()
+            and total_text.isdigit()
+            and int(initial_text) <= int(total_text) <= 1000
+        ):
             continue  # the formset itself says what is wrong with its counts
-        initial, total = int(initial), int(total)
+        initial, total = int(initial_text), int(total_text)
         ids = [data.get(f"{prefix}-{i}-id", "") for i in range(initial)]
         existing = {
             str(pk)
@@ -32,7 +40,7 @@ def keep_rows_of_gone_parts(data: QueryDict, motion: Motion, then: dict) -> Quer
         gone = [i for i, pk in enumerate(ids) if pk not in existing]
         if not gone:
             continue
-        untouched = set()
+        untouched: set[int] = set()
         for i in gone:
             record = then.get(model, {}).get(int(ids[i])) if ids[i].isdigit() else None
             row = form_class(data, prefix=f"{prefix}-{i}", instance=record and record.instance)
@@ -60,7 +68,7 @@ def keep_rows_of_gone_parts(data: QueryDict, motion: Motion, then: dict) -> Quer
     return data
 
 
-def show_changes_of_others(formset, then: dict) -> None:
+def show_changes_of_others(formset: BaseInlineFormSet, then: dict[int, HistoricalRecord]) -> None:
     """Each row of a part the user left as it was shows what is stored now;
     beside a row both changed, what is stored now (see VersionedForm). ``then``:
     the parts of this formset's model as of opening."""

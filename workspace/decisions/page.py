@@ -2,9 +2,11 @@
 formsets, saved together or not at all, and the page's sections."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.forms import BoundField
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from kinderpardon.dates import DATE_INPUT_HELP
 from motions.models import FactionVote, Motion, MotionEvent, Sponsorship
 from municipalities.models import Municipality
 
-from ..history.records import parts_as_of
+from ..history.records import HistoricalRecord, Part, parts_as_of
 from .forms import (
     EventForm,
     FactionRowsFormSet,
@@ -33,7 +35,7 @@ class Section:
     """One fieldset of the decision page: form fields or a formset."""
 
     legend: str
-    fields: list = field(default_factory=list)
+    fields: list[BoundField] = field(default_factory=list)
     formset: BaseInlineFormSet | None = None
     help: str = ""
     collapsed: bool = False
@@ -47,8 +49,8 @@ class DecisionForms:
     ) -> None:
         creating = motion.pk is None
         self.motion = motion
-        self.parts_then: dict = {}
-        data = request.POST if request.method == "POST" else None
+        self.parts_then: dict[type[Part], dict[int, HistoricalRecord]] = {}
+        data: QueryDict | None = request.POST if request.method == "POST" else None
         files = request.FILES if request.method == "POST" else None
         initial = {"municipality": municipality} if municipality else {}
         self.form = MotionForm(data, files, instance=motion, initial=initial)
@@ -64,7 +66,7 @@ class DecisionForms:
         self.municipality = municipality
         factions = council_factions(municipality)
         latest_term = [f for f in factions if f.election_year == factions[0].election_year]
-        faction_rows = {
+        faction_rows: dict[str, Any] = {
             "municipality": municipality,
             "form_kwargs": {"faction_options": faction_choices(factions)},
         }
@@ -96,7 +98,7 @@ class DecisionForms:
     def sections(self) -> list[Section]:
         form = self.form
 
-        def fields(*names):
+        def fields(*names: str) -> list[BoundField]:
             return [form[name] for name in names]
 
         no_factions = ""
@@ -113,7 +115,7 @@ class DecisionForms:
             Section(
                 _("Data en stemming"),
                 fields("decided_on", "submitted_on", "votes_for", "votes_against"),
-                help=DATE_INPUT_HELP,
+                help=str(DATE_INPUT_HELP),
             ),
             Section(_("Indieners"), formset=self.sponsors, help=no_factions),
             Section(

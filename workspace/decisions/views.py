@@ -3,6 +3,8 @@ a motion with its sponsors, each faction's vote and its timeline, saved
 together or not at all; opened from a report (``?melding=<pk>``), saving it
 accepts that report. And deleting a motion (bringing it back is history's)."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,7 +46,8 @@ def municipality_from_query(request: AuthenticatedRequest) -> tuple[Municipality
 def create(request: AuthenticatedRequest) -> HttpResponse:
     report = report_to_accept(request)
     municipality, not_understood = municipality_from_query(request)
-    municipality = municipality or (report and report.municipality)
+    if municipality is None and report is not None:
+        municipality = report.municipality
     national = request.GET.get("niveau") == Motion.Level.NATIONAL
     if municipality is None and not national and request.method != "POST":
         # Choosing the council first lets its factions fill the selects, without a script.
@@ -120,7 +123,7 @@ def save_decision(
     AlreadyHandled (and saves nothing) when someone handled the report first."""
     with transaction.atomic():
         if motion.pk is not None:
-            motion = lock(Motion.objects.select_related("municipality"), motion.pk)
+            motion = cast(Motion, lock(Motion.objects.select_related("municipality"), motion.pk))
         decision = DecisionForms(request, motion, municipality)
         accept_form = AcceptForm(request.POST, report=report) if report else None
         if not (decision.is_valid() and (accept_form is None or accept_form.is_valid())):

@@ -44,7 +44,9 @@ def preview(request, token: str):
     if request.method != "POST":
         plan = plan_import(stored)
         remember_preview(token, plan)
-        return render(request, "workspace/spreadsheets/import_preview.html", {"plan": plan, "token": token})
+        return render(
+            request, "workspace/spreadsheets/import_preview.html", {"plan": plan, "token": token}
+        )
     shown = request.POST.get("digest", "")
     plan = apply_import(stored, shown)
     if plan.digest != shown:
