@@ -142,7 +142,7 @@ def partial_cell(value: datetime.date | None, precision: str) -> Cell:
     return value
 
 
-def comparable(value) -> object:
+def comparable(value: object) -> object:
     """Equal cells compare equal, whatever line endings or trailing spaces Excel left."""
     if value is None:
         return ""

@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -23,9 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kinderpardon.uploads import shorten_middle
+from motions.models import Motion
+from municipalities.models import ContactMoment
 from municipalities.resolver import reusing
 
-from .cells import as_text, comparable
+from ..history.records import give_reason
+from .cells import Cell, as_text, comparable
+from .readers import Upload
 from .sheets import SHEETS, Context, Row, Sheet
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
@@ -39,6 +44,9 @@ ACTION_LABELS = {
 IMPORT_LOCK = 0x6D6F746965  # "motie"
 
 # --- preview and apply --------------------------------------------------------------------
+
+M = TypeVar("M", bound=models.Model)
+Cells = dict[str, Cell | int | None]  # a row as the export writes it
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ class PlannedRow:
 
 @dataclass
 class Plan:
-    sheet: Sheet
+    sheet: Sheet[Any]
     filename: str
     ignored: list[str]
     rows: list[PlannedRow]
@@ -122,8 +130,8 @@ class Plan:
         return hashlib.sha256(lines.encode()).hexdigest()
 
 
-def fingerprint(sheet: Sheet, row: PlannedRow) -> str:
-    def cells(instance) -> list[str] | None:
+def fingerprint(sheet: Sheet[Any], row: PlannedRow) -> str:
+    def cells(instance: models.Model | None) -> list[str] | None:
         return [as_text(value) for value in sheet.cells(instance).values()] if instance else None
 
     facts = [
@@ -138,7 +146,7 @@ def fingerprint(sheet: Sheet, row: PlannedRow) -> str:
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
-def validation_notes(sheet: Sheet, error: ValidationError) -> list[str]:
+def validation_notes(sheet: Sheet[Any], error: ValidationError) -> list[str]:
     """The model's messages, each once (a rule checked by clean() and by its
     constraint says the same thing twice), named by column."""
     notes, seen = [], set()
@@ -151,7 +159,7 @@ def validation_notes(sheet: Sheet, error: ValidationError) -> list[str]:
     return notes
 
 
-def differences(before: dict, after: dict) -> list[ColumnChange]:
+def differences(before: Cells, after: Cells) -> list[ColumnChange]:
     """Each column that changes ("status: ingediend → aangenomen"), and whether
     its stored value is emptied."""
     return [
@@ -163,11 +171,11 @@ def differences(before: dict, after: dict) -> list[ColumnChange]:
     ]
 
 
-def shown(value) -> str:
+def shown(value: Cell | int | None) -> str:
     return Truncator(" ".join(as_text(value).split())).chars(60) or "—"
 
 
-def plan_import(upload: dict, *, lock: bool = False) -> Plan:
+def plan_import(upload: Upload, *, lock: bool = False) -> Plan:
     """What importing ``upload`` would do, row by row; writes nothing. With
     ``lock`` (in the apply step's transaction) the records it may update stay
     locked until that transaction ends, so nobody changes them in between."""
@@ -176,11 +184,11 @@ def plan_import(upload: dict, *, lock: bool = False) -> Plan:
     records = sheet.queryset().order_by("pk")
     if lock:
         records = records.select_for_update(of=("self",))
-    existing: dict[tuple, list] = {}
+    existing: dict[tuple[Any, ...], list[Any]] = {}
     for instance in records:
         existing.setdefault(sheet.key_of(instance), []).append(instance)
     used: set[int] = set()
-    first_seen: dict[tuple, int] = {}
+    first_seen: dict[tuple[Any, ...], int] = {}
     planned = []
     with reusing(context.register):
         for number, cells in upload["rows"]:
@@ -190,7 +198,14 @@ def plan_import(upload: dict, *, lock: bool = False) -> Plan:
     return Plan(sheet, upload["filename"], upload["ignored"], planned)
 
 
-def plan_row(sheet, row, values, existing, used, first_seen) -> PlannedRow:
+def plan_row(
+    sheet: Sheet[M],
+    row: Row,
+    values: dict[str, Any],
+    existing: dict[tuple[Any, ...], list[M]],
+    used: set[int],
+    first_seen: dict[tuple[Any, ...], int],
+) -> PlannedRow:
     label = sheet.describe(row)
     key = sheet.key_of(sheet.apply(sheet.model(), values))
     options = [candidate for candidate in existing.get(key, []) if candidate.pk not in used]
@@ -223,7 +238,7 @@ def plan_row(sheet, row, values, existing, used, first_seen) -> PlannedRow:
     return PlannedRow(row.number, action, label, row.notes, instance, changes, original)
 
 
-def kept(sheet: Sheet, row: Row, values: dict) -> dict:
+def kept(sheet: Sheet[Any], row: Row, values: dict[str, Any]) -> dict[str, Any]:
     """What an update sets: a blank cell leaves the stored value as it is."""
     return {
         name: value
@@ -232,7 +247,7 @@ def kept(sheet: Sheet, row: Row, values: dict) -> dict:
     }
 
 
-def pick(sheet: Sheet, options: list, values: dict):
+def pick(sheet: Sheet[M], options: list[M], values: dict[str, Any]) -> M | None:
     """Of the records this row may stand for, the one it leaves unchanged, else the oldest."""
     for option in options:
         if not differences(
@@ -242,7 +257,7 @@ def pick(sheet: Sheet, options: list, values: dict):
     return options[0] if options else None
 
 
-def history_reason(model: type[models.Model], filename: str) -> str:
+def history_reason(model: type[Motion] | type[ContactMoment], filename: str) -> str:
     """ "Import <file name>", cut in the middle to fit the history's column
     (simple-history's 100 characters, which PostgreSQL enforces)."""
     reason = _("Import %(name)s") % {"name": filename}
@@ -259,7 +274,7 @@ def wait_for_other_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
-def apply_import(upload: dict, digest: str) -> Plan:
+def apply_import(upload: Upload, digest: str) -> Plan:
     """Plan again against the database as it is now and save every new and
     changed record in one transaction, only when no row is refused and the plan
     is still the one the preview showed (``digest``); else save nothing."""
@@ -271,8 +286,9 @@ def apply_import(upload: dict, digest: str) -> Plan:
             return plan
         for row in plan.rows:
             if row.action in (CREATE, UPDATE):
-                row.instance._change_reason = reason
-                row.instance.save()
+                instance = cast(models.Model, row.instance)  # new and updated rows have one
+                give_reason(instance, reason)
+                instance.save()
     return plan
 
 

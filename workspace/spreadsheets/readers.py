@@ -7,14 +7,27 @@ import datetime
 import io
 import re
 import zipfile
+from typing import Any, TypedDict, cast
 
 import openpyxl
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
 
 from .cells import FORMULA_START, Cell, Clear, as_text, is_clear_word, loose
 from .sheets import SHEETS, Sheet
+
+
+class Upload(TypedDict):
+    """A file read for import: what the preview and the apply step need."""
+
+    kind: str
+    filename: str
+    columns: list[str]  # the sheet's columns the file has, in its order
+    ignored: list[str]  # headers of the columns it has that no sheet reads
+    rows: list[tuple[int, dict[str, Cell]]]  # (row number, {column: cell})
+
 
 MAX_ROWS = 5000
 MAX_SCANNED_ROWS = 100_000  # empty rows included: a guard against inflated workbooks
@@ -72,7 +85,7 @@ def csv_cell(text: str) -> str:
     return Clear(text) if is_clear_word(text) else text
 
 
-def xlsx_cell(value, number_format: str | None, quoted: bool = False) -> Cell:
+def xlsx_cell(value: object, number_format: str | None, quoted: bool = False) -> Cell:
     """A cell's value as text, or as a date; a date cell formatted as a month
     ("apr-25") or a year stands for that month or year. A text cell typed with a
     leading quote in Excel (``quoted``) is never read as "clear this value"."""
@@ -110,7 +123,9 @@ def read_xlsx(data: bytes) -> list[list[Cell]]:
         sheet.reset_dimensions()  # trust the rows, not a size the writer may have got wrong
         filled = 0
         for row in sheet.iter_rows():
-            rows.append([xlsx_cell(cell.value, cell.number_format, quoted(cell)) for cell in row])
+            # A read-only workbook's cells (the stubs give it an ordinary sheet's).
+            cells = cast(tuple[ReadOnlyCell | EmptyCell, ...], row)
+            rows.append([xlsx_cell(cell.value, cell.number_format, quoted(cell)) for cell in cells])
             filled += any(rows[-1])
             if filled > MAX_ROWS + 1 or len(rows) > MAX_SCANNED_ROWS:
                 break  # too many: read_spreadsheet() says so
@@ -121,16 +136,20 @@ def read_xlsx(data: bytes) -> list[list[Cell]]:
     return rows
 
 
-def quoted(cell) -> bool:
+def quoted(cell: ReadOnlyCell | EmptyCell) -> bool:
     """Whether Excel shows this text cell as typed with a leading quote ('-)."""
-    return isinstance(cell.value, str) and bool(cell.style_array.quotePrefix)
+    return (
+        isinstance(cell, ReadOnlyCell)
+        and isinstance(cell.value, str)
+        and bool(cell.style_array.quotePrefix)
+    )
 
 
 READERS = {".csv": read_csv, ".xlsx": read_xlsx}
 HEADER_ALIASES = {"gemeentecode": "cbs_code", "emailadres": "email", "link": "bron"}
 
 
-def header_name(sheet: type[Sheet], text: str) -> str | None:
+def header_name(sheet: type[Sheet[Any]], text: str) -> str | None:
     """The column a header stands for: case, accents, spaces and dashes don't matter."""
     key = loose(text)
     names = sheet.column_names()
@@ -154,7 +173,7 @@ def check_upload(filename: str, size: int) -> str:
     return extension
 
 
-def read_spreadsheet(kind: str, filename: str, data: bytes) -> dict:
+def read_spreadsheet(kind: str, filename: str, data: bytes) -> Upload:
     """Read an uploaded file into what the preview and the apply step need:
     {"kind", "filename", "columns", "ignored", "rows": [(row number, {column: cell})]}.
     Raises SpreadsheetError when the file as a whole cannot be imported."""

@@ -2,12 +2,17 @@
 each row maps onto one model (and back, for the export), and what the rows of
 one file are matched against (councils, factions, users), each loaded once."""
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,11 +39,15 @@ from .cells import (
 # --- the two kinds of sheet -------------------------------------------------------------
 
 
+M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     example: str
-    help: str
+    help: str | Promise
     required: bool = False
 
 
@@ -49,8 +58,11 @@ class Row:
     left empty, which an update leaves as they are. An error in a blank cell
     (a required value missing) is ``deferred``: it counts only for a new record."""
 
-    def __init__(self, number: int, cells: dict[str, Cell]):
-        self.number, self.errors, self.deferred, self.notes = number, [], [], []
+    def __init__(self, number: int, cells: dict[str, Cell]) -> None:
+        self.number = number
+        self.errors: list[str] = []
+        self.deferred: list[str] = []
+        self.notes: list[str] = []
         self.blank = {column for column, cell in cells.items() if not as_text(cell).strip()}
         self.cells = {
             column: "" if isinstance(cell, Clear) else cell for column, cell in cells.items()
@@ -62,7 +74,7 @@ class Row:
     def text(self, column: str) -> str:
         return as_text(self.cells.get(column, "")).strip()
 
-    def read(self, column: str, parse, *args):
+    def read(self, column: str, parse: Callable[..., T], *args: Any) -> T | None:
         """The parsed cell, or None with the error noted under the column's name."""
         try:
             return parse(self.cells.get(column, ""), *args)
@@ -72,37 +84,37 @@ class Row:
             return None
 
 
-class Sheet:
+class Sheet(Generic[M]):
     """What one kind of spreadsheet holds, and how its rows map onto one model."""
 
     kind = ""
-    title = ""
-    model: type[models.Model]
+    title: str | Promise = ""
+    model: type[M]
     columns: tuple[Column, ...] = ()
     label_columns: tuple[str, ...] = ()  # what names a row in the preview
     looked_up: tuple[str, ...] = ()  # foreign keys set from records just loaded
     field_columns: dict[str, str] = {}  # model field -> column, for validation messages
 
-    def __init__(self, present: Iterable[str] = ()):
+    def __init__(self, present: Iterable[str] = ()) -> None:
         self.present = set(present)
 
-    def queryset(self) -> models.QuerySet:
+    def queryset(self) -> QuerySet[M]:
         raise NotImplementedError
 
-    def cells(self, instance) -> dict[str, Cell | int | None]:
+    def cells(self, instance: M) -> dict[str, Cell | int | None]:
         """The row that the export writes for ``instance``."""
         raise NotImplementedError
 
-    def read(self, row: Row, context: "Context") -> dict:
+    def read(self, row: Row, context: "Context") -> dict[str, Any]:
         """The model fields this row sets: only those of the columns in the file."""
         raise NotImplementedError
 
-    def apply(self, instance, values: dict):
+    def apply(self, instance: M, values: dict[str, Any]) -> M:
         for name, value in values.items():
             setattr(instance, name, value)
         return instance
 
-    def key_of(self, instance) -> tuple:
+    def key_of(self, instance: M) -> tuple[Any, ...]:
         """What a row and a record must share to be the same motion or contact."""
         raise NotImplementedError
 
@@ -136,7 +148,7 @@ def read_municipality(row: Row, context: "Context", *, today: bool) -> Municipal
     return municipality
 
 
-def read_partial_date(row: Row, column: str, field: str, values: dict) -> None:
+def read_partial_date(row: Row, column: str, field: str, values: dict[str, Any]) -> None:
     if row.has(column):
         day, precision = row.read(column, parse_partial_date) or (None, None)
         values[f"{field}_on"] = day
@@ -155,7 +167,7 @@ def council_columns(name: str, code: str) -> tuple[Column, Column]:
     )
 
 
-class MotionSheet(Sheet):
+class MotionSheet(Sheet[Motion]):
     kind = "moties"
     title = gettext_lazy("Moties")
     model = Motion
@@ -207,14 +219,14 @@ class MotionSheet(Sheet):
         "source_url": "bron",
     }
 
-    def queryset(self):
+    def queryset(self) -> QuerySet[Motion]:
         return (
             Motion.objects.municipal()
             .select_related("municipality")
             .order_by("municipality__name", "title", "pk")
         )
 
-    def cells(self, motion):
+    def cells(self, motion: Motion) -> dict[str, Cell | int | None]:
         return {
             "gemeente": motion.municipality.name if motion.municipality else "",
             "cbs_code": motion.municipality.code if motion.municipality else "",
@@ -229,15 +241,19 @@ class MotionSheet(Sheet):
             "bron": motion.source_url,
         }
 
-    def key_of(self, motion):
+    def key_of(self, motion: Motion) -> tuple[Any, ...]:
         return (motion.municipality_id, fold(motion.title))
 
-    def read(self, row, context):
+    def read(self, row: Row, context: "Context") -> dict[str, Any]:
         municipality = read_municipality(row, context, today=False)
         title = row.text("titel")
         if not title:
             row.errors.append(_("titel: vul de titel van de motie in"))
-        values = {"municipality": municipality, "title": title, "level": Motion.Level.MUNICIPAL}
+        values: dict[str, Any] = {
+            "municipality": municipality,
+            "title": title,
+            "level": Motion.Level.MUNICIPAL,
+        }
         if row.has("soort"):
             values["kind"] = row.read("soort", parse_choice, Motion.Kind, Motion.Kind.MOTION)
         values["status"] = row.read("status", parse_choice, Motion.Status)
@@ -252,7 +268,7 @@ class MotionSheet(Sheet):
         return values
 
 
-class ContactSheet(Sheet):
+class ContactSheet(Sheet[ContactMoment]):
     kind = "contacten"
     title = gettext_lazy("Contacten")
     model = ContactMoment
@@ -289,12 +305,12 @@ class ContactSheet(Sheet):
         "volunteer": "vrijwilliger",
     }
 
-    def queryset(self):
+    def queryset(self) -> QuerySet[ContactMoment]:
         return ContactMoment.objects.select_related(
             "municipality", "faction__party", "volunteer"
         ).order_by("municipality__name", "date", "pk")
 
-    def cells(self, contact):
+    def cells(self, contact: ContactMoment) -> dict[str, Cell | int | None]:
         return {
             "gemeente": contact.municipality.name,
             "cbs_code": contact.municipality.code,
@@ -312,7 +328,7 @@ class ContactSheet(Sheet):
             "vrijwilliger": contact.volunteer.get_username() if contact.volunteer else "",
         }
 
-    def key_of(self, contact):
+    def key_of(self, contact: ContactMoment) -> tuple[Any, ...]:
         """The same contact: same council, day, channel, direction and summary, and
         (when the file has the column) the same party."""
         party = contact.faction.party_id if contact.faction else None
@@ -325,9 +341,9 @@ class ContactSheet(Sheet):
             comparable(contact.summary),
         )
 
-    def read(self, row, context):
+    def read(self, row: Row, context: "Context") -> dict[str, Any]:
         municipality = read_municipality(row, context, today=True)
-        values = {
+        values: dict[str, Any] = {
             "municipality": municipality,
             "date": row.read("datum", parse_required_date),
             "channel": row.read("kanaal", parse_choice, ContactMoment.Channel),
@@ -347,23 +363,23 @@ class ContactSheet(Sheet):
             values["volunteer"] = row.read("vrijwilliger", context.volunteer)
         return values
 
-    def apply(self, contact, values):
+    def apply(self, contact: ContactMoment, values: dict[str, Any]) -> ContactMoment:
         faction = values.get("faction")
         if faction and contact.faction and contact.faction.party_id == faction.party_id:
             values = {**values, "faction": contact.faction}  # keep the term it was logged with
         return super().apply(contact, values)
 
 
-SHEETS: dict[str, type[Sheet]] = {sheet.kind: sheet for sheet in (MotionSheet, ContactSheet)}
+SHEETS: dict[str, type[Sheet[Any]]] = {sheet.kind: sheet for sheet in (MotionSheet, ContactSheet)}
 
 
 class Context:
     """What the rows of one file are matched against, each loaded in one query."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.register = Register()
         self._factions: dict[int, list[Faction]] | None = None
-        self._users: dict[str, object] | None = None
+        self._users: dict[str, User] | None = None
 
     def municipality(self, value: Cell, code: str) -> Resolution:
         """By CBS code (GM0363, 0363 or 363) or by name, as everywhere else
@@ -388,7 +404,9 @@ class Context:
         except ValidationError as error:
             raise ValueError(" ".join(error.messages)) from None
 
-    def faction(self, value: Cell, municipality: Municipality | None, day) -> Faction | None:
+    def faction(
+        self, value: Cell, municipality: Municipality | None, day: datetime.date | None
+    ) -> Faction | None:
         """The faction of a party (abbreviation or name) in this council, in the
         term that ``day`` falls in (or the earliest one known)."""
         name = fold(as_text(value))
@@ -416,7 +434,7 @@ class Context:
         earlier = [f for f in matches if f.election_year <= year]
         return earlier[-1] if earlier else matches[0]
 
-    def volunteer(self, value: Cell):
+    def volunteer(self, value: Cell) -> User | None:
         name = as_text(value).strip()
         if not name:
             return None

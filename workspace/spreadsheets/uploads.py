@@ -4,21 +4,23 @@ processes serve the site, so never in memory or in a local file)."""
 
 import secrets
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from .planner import Plan
+from .readers import Upload
 
 CACHE_SECONDS = 60 * 60
 CACHE_PREFIX = "spreadsheet-import:"
 
 
-def store_upload(upload: dict, user) -> str:
+def store_upload(upload: Upload, user: User) -> str:
     token = secrets.token_urlsafe(24)
     cache.set(CACHE_PREFIX + token, {**upload, "user": user.pk}, CACHE_SECONDS)
     return token
 
 
-def load_upload(token: str, user) -> dict | None:
+def load_upload(token: str, user: User) -> Upload | None:
     """The stored upload, only for the user who uploaded it."""
     upload = cache.get(CACHE_PREFIX + token)
     return upload if upload and upload.get("user") == user.pk else None

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..roles import requires
+from ..roles import AuthenticatedRequest, requires
 from .forms import UploadForm
 from .planner import apply_import, changed_since, plan_import
 from .readers import MAX_ROWS, max_upload_bytes
@@ -19,7 +19,7 @@ IMPORT_PERMISSION = "motions.import_spreadsheets"
 
 
 @requires(IMPORT_PERMISSION)
-def upload(request):
+def upload(request: AuthenticatedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token = store_upload(form.cleaned_data["upload"], request.user)
@@ -34,7 +34,7 @@ def upload(request):
 
 
 @requires(IMPORT_PERMISSION)
-def preview(request, token: str):
+def preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     stored = load_upload(token, request.user)
     if stored is None:
         messages.error(
@@ -68,7 +68,7 @@ def preview(request, token: str):
 
 
 @requires()
-def export(request, kind: str, fmt: str):
+def export(request: AuthenticatedRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in SHEETS or fmt not in WRITERS:
         raise Http404
     write, content_type = WRITERS[fmt]

@@ -8,6 +8,8 @@ import io
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell as WorkbookCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .cells import FORMULA_START, Cell, as_text, is_clear_word
 from .sheets import SHEETS
@@ -15,7 +17,7 @@ from .sheets import SHEETS
 # --- export --------------------------------------------------------------------------------
 
 
-def export_table(kind: str) -> tuple[list[str], list[list]]:
+def export_table(kind: str) -> tuple[list[str], list[list[Cell | int | None]]]:
     sheet = SHEETS[kind]()
     cells = [sheet.cells(instance) for instance in sheet.queryset()]
     return sheet.column_names(), [list(row.values()) for row in cells]
@@ -30,7 +32,7 @@ def csv_safe(value: Cell | int | None) -> str:
     return text
 
 
-def write_csv(headers: list[str], rows: list[list]) -> bytes:
+def write_csv(headers: list[str], rows: list[list[Cell | int | None]]) -> bytes:
     """Semicolons and a BOM: what Dutch Excel opens without questions."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -39,7 +41,7 @@ def write_csv(headers: list[str], rows: list[list]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(headers: list[str], rows: list[list]) -> bytes:
+def write_xlsx(headers: list[str], rows: list[list[Cell | int | None]]) -> bytes:
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(headers)
@@ -50,7 +52,7 @@ def write_xlsx(headers: list[str], rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-def xlsx_out(sheet, value):
+def xlsx_out(sheet: WriteOnlyWorksheet, value: Cell | int | None) -> WorkbookCell:
     cell = WriteOnlyCell(sheet)
     if isinstance(value, datetime.date):
         cell.value = value
