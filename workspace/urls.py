@@ -1,17 +1,20 @@
+"""The workspace's one URL map: each path names the view in its package
+(``workspace/<package>/views.py``), where the page's code starts."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .accounts import views as accounts
 from .decisions import views as decisions
 from .history import views as history
-from .outreach import views
+from .outreach import views as outreach
 from .spreadsheets import views as spreadsheets
 from .triage import views as triage
 
 app_name = "workspace"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    # accounts
+    path("", outreach.dashboard, name="dashboard"),
+    # accounts/ (with Django's own views for changing a password and the reset's steps)
     path("inloggen/", accounts.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -53,12 +56,12 @@ urlpatterns = [
     path("gebruikers/nieuw/", accounts.user_create, name="user_create"),
     path("gebruikers/<int:pk>/", accounts.user_edit, name="user_edit"),
     path("gebruikers/<int:pk>/blokkade-opheffen/", accounts.user_unblock, name="user_unblock"),
-    # outreach log
-    path("contacten/", views.contact_list, name="contacts"),
-    path("gemeenten/<slug:slug>/", views.municipality_log, name="municipality"),
-    path("gemeenten/<slug:slug>/fracties/", views.faction_add, name="faction_add"),
-    path("contacten/<int:pk>/opgevolgd/", views.follow_up_done, name="follow_up_done"),
-    # decisions and history
+    # outreach/
+    path("contacten/", outreach.contact_list, name="contacts"),
+    path("gemeenten/<slug:slug>/", outreach.municipality_log, name="municipality"),
+    path("gemeenten/<slug:slug>/fracties/", outreach.faction_add, name="faction_add"),
+    path("contacten/<int:pk>/opgevolgd/", outreach.follow_up_done, name="follow_up_done"),
+    # decisions/ and history/
     path("moties/nieuw/", decisions.edit, name="motion_create"),
     path("moties/<int:pk>/", decisions.edit, name="motion_edit"),
     path("moties/<int:pk>/verwijderen/", decisions.delete, name="motion_delete"),
@@ -70,13 +73,13 @@ urlpatterns = [
         history.revert,
         name="revert",
     ),
-    # reports sent in through the public form
+    # triage/: reports sent in through the public form
     path("meldingen/", triage.queue, name="reports"),
     path("meldingen/<int:pk>/", triage.detail, name="report"),
     path("meldingen/<int:pk>/afwijzen/", triage.reject, name="report_reject"),
     path("meldingen/<int:pk>/dubbel/", triage.duplicate, name="report_duplicate"),
     path("meldingen/<int:pk>/document/", triage.document, name="report_document"),
-    # spreadsheets
+    # spreadsheets/
     path("import/", spreadsheets.upload, name="import"),
     path("import/<str:token>/", spreadsheets.preview, name="import_preview"),
     path("export/<str:kind>.<str:fmt>", spreadsheets.export, name="export"),

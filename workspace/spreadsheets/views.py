@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ..roles import AuthenticatedRequest, requires
 from .forms import UploadForm
 from .planner import apply_import, changed_since, plan_import
-from .readers import MAX_ROWS, max_upload_bytes
+from .readers import MAX_ROWS, Upload, max_upload_bytes
 from .sheets import SHEETS
 from .uploads import forget_upload, load_upload, remember_preview, shown_preview, store_upload
 from .writers import WRITERS, export_table
@@ -41,12 +41,17 @@ def preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
             request, _("Deze import is verlopen of onbekend. Upload het bestand opnieuw.")
         )
         return redirect("workspace:import")
-    if request.method != "POST":
-        plan = plan_import(stored)
-        remember_preview(token, plan)
-        return render(
-            request, "workspace/spreadsheets/import_preview.html", {"plan": plan, "token": token}
-        )
+    if request.method == "POST":
+        return apply_preview(request, token, stored)
+    plan = plan_import(stored)
+    remember_preview(token, plan)
+    return render(
+        request, "workspace/spreadsheets/import_preview.html", {"plan": plan, "token": token}
+    )
+
+
+def apply_preview(request: AuthenticatedRequest, token: str, stored: Upload) -> HttpResponse:
+    """The preview's form sent: import what it showed, or nothing and say why."""
     shown = request.POST.get("digest", "")
     plan = apply_import(stored, shown)
     if plan.digest != shown:
