@@ -1,13 +1,14 @@
 """The login forms (the workspace's and the admin's), throttled, and the
 coordinators' forms for volunteer accounts, which give one of the two roles."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kinderpardon import ratelimit
@@ -26,7 +27,8 @@ class LoginForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         if not (username and self.cleaned_data.get("password")):
             return super().clean()  # nothing is checked; the fields say what is missing
-        attempt = throttle.LoginAttempt(username, ratelimit.client_network(self.request))
+        request = cast(HttpRequest, self.request)  # Django's login views always give it
+        attempt = throttle.LoginAttempt(username, ratelimit.client_network(request))
         refusal = attempt.start()
         if refusal:
             raise ValidationError(refusal, code=THROTTLED)
