@@ -1,4 +1,5 @@
-"""Forms of the outreach log: one contact moment, and choosing a municipality."""
+"""Forms of the outreach log: one contact moment, a faction of the council, and
+choosing a municipality from the dashboard."""
 
 from typing import Any, cast
 
