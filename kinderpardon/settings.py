@@ -164,7 +164,7 @@ LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:dashboard"
 LOGOUT_REDIRECT_URL = "motions:home"
 # Every login (workspace and admin) and the password reset go through one
-# throttle (workspace/throttle.py), counted in the shared cache. Failed logins
+# throttle (workspace/accounts/throttle.py), counted in the shared cache. Failed logins
 # allowed within LOGIN_FAILURE_WINDOW seconds: LOGIN_FAILURE_LIMIT for one
 # account from one address (then that address waits), LOGIN_ADDRESS_FAILURE_LIMIT
 # from one address over all accounts. LOGIN_ACCOUNT_FAILURE_LIMIT for one account

@@ -120,7 +120,7 @@ class MotionAdmin(HistoryAdmin):
 
     def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # The workspace reverts a motion with its sponsors, votes and events
-        # (workspace.decisions.revert_motion); the admin would revert only its fields.
+        # (workspace.history.restore.revert_motion); the admin would revert only its fields.
         return True
 
     list_display = ["title", "level", "municipality", "status", "decided", "kind"]

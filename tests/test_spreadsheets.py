@@ -18,8 +18,10 @@ from django.urls import reverse
 from motions.models import Motion
 from municipalities.models import ContactMoment
 from tests.conftest import make_faction, make_motion, make_municipality, make_party
-from workspace import spreadsheets
-from workspace.spreadsheets import Context, parse_choice, parse_partial_date, xlsx_cell
+from workspace.spreadsheets import readers, sheets, views
+from workspace.spreadsheets.cells import parse_choice, parse_partial_date
+from workspace.spreadsheets.readers import xlsx_cell
+from workspace.spreadsheets.sheets import Context
 
 IMPORT_URL = reverse("workspace:import")
 
@@ -476,7 +478,7 @@ def test_an_xlsx_export_has_real_date_cells(volunteer_client, campaign_data):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     header = [cell.value for cell in sheet[1]]
-    assert header == spreadsheets.ContactSheet.column_names()
+    assert header == sheets.ContactSheet.column_names()
     assert sheet.cell(2, header.index("datum") + 1).value == datetime.datetime(2026, 11, 23)
 
 
@@ -517,7 +519,7 @@ def test_an_oversized_file_is_refused(coordinator_client, councils, tmp_path, se
 
 
 def test_too_many_rows_are_refused(coordinator_client, councils, tmp_path, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 1)
+    monkeypatch.setattr(readers, "MAX_ROWS", 1)
     path = write(tmp_path, "moties.csv", DUTCH_EXCEL_MOTIONS)
     [error] = form_errors(upload(coordinator_client, path))
     assert error.startswith("Het bestand heeft meer dan 1 regels")
@@ -531,7 +533,7 @@ def test_a_missing_required_column_is_refused(coordinator_client, councils, tmp_
 
 def test_a_refused_upload_stores_nothing(coordinator_client, councils, tmp_path, monkeypatch):
     stored = []
-    monkeypatch.setattr(spreadsheets, "store_upload", lambda *args: stored.append(args))
+    monkeypatch.setattr(views, "store_upload", lambda *args: stored.append(args))
     upload(coordinator_client, write(tmp_path, "moties.csv", "gemeente;titel\nDen Haag;M\n"))
     assert stored == []
 

@@ -5,9 +5,14 @@ group admin, where any permission can be granted, is for superusers only.
 Reports from the public form are triaged in the workspace; their admin, which
 links a report's private document through the workspace's download, is here."""
 
+from typing import cast
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,19 +23,19 @@ from motions.models import ActionReport
 
 
 class SuperusersOnly:
-    def has_module_permission(self, request) -> bool:
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser
 
 
@@ -128,13 +133,15 @@ class ActionReportAdmin(FormDefaults, admin.ModelAdmin):
         url = reverse("workspace:report_document", args=[report.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download"))
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ActionReport]:
         # str(report) names its municipality: also for duplicate_of autocomplete results.
         return super().get_queryset(request).select_related("municipality", "handled_by")
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: ActionReport, form: forms.ModelForm, change: bool
+    ) -> None:
         """Whoever changes the outcome is recorded as having handled the report."""
         if "outcome" in form.changed_data and obj.outcome != ActionReport.Outcome.NEW:
-            obj.handled_by = request.user
+            obj.handled_by = cast(User, request.user)  # the admin lets in only staff
             obj.handled_at = timezone.now()
         super().save_model(request, obj, form, change)

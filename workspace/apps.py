@@ -10,14 +10,14 @@ class WorkspaceConfig(AppConfig):
     def ready(self) -> None:
         from motions.signals import report_received
 
-        from .triage import notify_volunteers
+        from .triage.emails import notify_volunteers
 
         report_received.connect(notify_volunteers, dispatch_uid="workspace-report-received")
 
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin, with a site whose login goes through the workspace's
-    throttle (``workspace.accounts.AdminSite``)."""
+    throttle (``workspace.accounts.admin.AdminSite``)."""
 
     default = False  # named in INSTALLED_APPS; "workspace" itself stays WorkspaceConfig
-    default_site = "workspace.accounts.AdminSite"
+    default_site = "workspace.accounts.admin.AdminSite"

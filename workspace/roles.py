@@ -6,6 +6,12 @@ users and revert history. The groups are created by a data migration
 (``workspace/migrations/0001_roles.py``) from the lists below.
 """
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponseBase
+
 VOLUNTEER = "vrijwilliger"
 COORDINATOR = "coördinator"
 
@@ -32,17 +38,26 @@ COORDINATOR_EXTRA = [
 ]
 
 
-def is_coordinator(user) -> bool:
+def is_coordinator(user: User) -> bool:
     return user.is_superuser or user.groups.filter(name=COORDINATOR).exists()
 
 
-def requires(permission: str = "municipalities.view_contactmoment"):
+View = TypeVar("View", bound=Callable[..., HttpResponseBase | Awaitable[HttpResponseBase]])
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind ``requires``: its user has logged in."""
+
+    user: User
+
+
+def requires(permission: str = "municipalities.view_contactmoment") -> Callable[[View], View]:
     """Decorator for workspace views: anonymous visitors go to the login page;
     a logged-in user without ``permission`` gets 403. The default permission
     is what every volunteer has: reading the private outreach log."""
     from django.contrib.auth.decorators import login_required, permission_required
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         return login_required(permission_required(permission, raise_exception=True)(view))
 
     return decorator

@@ -1,0 +1,76 @@
+"""What the dashboard lists for volunteers to do: follow-ups that are due,
+councils never contacted or that never answered, reports to triage.
+
+The models belong to other apps; these queries are the workspace's own view of them.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from motions.models import ActionReport
+from municipalities.models import ContactMoment, Municipality
+
+
+def follow_up_weeks() -> int:
+    """After how many weeks without an answer a council is asked again."""
+    return settings.FOLLOW_UP_WEEKS
+
+
+def due_follow_ups(user: User, today: datetime.date) -> QuerySet[ContactMoment]:
+    """The user's follow-ups planned for today or earlier and not yet done."""
+    return (
+        ContactMoment.objects.filter(volunteer=user, follow_up_done=False, follow_up_on__lte=today)
+        .select_related("municipality", "faction__party")
+        .order_by("follow_up_on", "municipality__name", "pk")
+    )
+
+
+def never_contacted() -> QuerySet[Municipality]:
+    """Active municipalities without any contact moment, by province and name."""
+    contacted = ContactMoment.objects.filter(municipality=OuterRef("pk"))
+    return (
+        Municipality.objects.active()
+        .filter(~Exists(contacted))
+        .select_related("province")
+        .only("name", "slug", "province__name")
+        .order_by("province__name", "name")
+    )
+
+
+def awaiting_answer(before: datetime.date) -> QuerySet[Municipality]:
+    """Active municipalities whose latest contact is one we sent before ``before``:
+    nothing came back since."""
+    latest = ContactMoment.objects.filter(municipality=OuterRef("pk")).order_by(
+        "-date", "-created_at", "-pk"
+    )
+    return (
+        Municipality.objects.active()
+        .annotate(
+            last_direction=Subquery(latest.values("direction")[:1]),
+            last_contact_on=Subquery(latest.values("date")[:1]),
+        )
+        .filter(last_direction=ContactMoment.Direction.SENT, last_contact_on__lt=before)
+        .select_related("province")
+        .only("name", "slug", "province__name")
+        .order_by("last_contact_on", "name")
+    )
+
+
+def reports_to_triage() -> QuerySet[ActionReport]:
+    """Reports from the public form that nobody handled yet, oldest first."""
+    return (
+        ActionReport.objects.filter(outcome=ActionReport.Outcome.NEW)
+        .select_related("municipality")
+        .only(
+            "municipality__name",
+            "municipality__slug",
+            "action",
+            "happened_on",
+            "happened_precision",
+            "created_at",
+        )
+        .order_by("created_at", "pk")
+    )
