@@ -63,3 +63,6 @@ package-check: $(STAMP) ## build the wheel and prove it runs outside the checkou
 		MEDIA_ROOT="$$tmp/media" PRIVATE_MEDIA_ROOT="$$tmp/private-media" && \
 	"$$tmp/venv/bin/django-admin" check && \
 	"$$tmp/venv/bin/python" "$(CURDIR)/.ci/installed_smoke.py"
+
+bench: $(STAMP) ## benchmarks: imports and page timings, printed as a Markdown table
+	$(BIN)/python bench/run.py
