@@ -30,7 +30,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     suggestion = "" if listing.page.paginator.count else filterset.suggestion()
     return render(
         request,
-        "municipalities/list.html",
+        "motions/councils/list.html",
         {"filter": filterset, "listing": listing, "suggestion": suggestion},
     )
 
@@ -48,7 +48,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     deciding = deciding_motion(municipality, motions)
     return render(
         request,
-        "municipalities/detail.html",
+        "motions/councils/detail.html",
         {
             "municipality": municipality,
             "motions": motions,
@@ -110,7 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-happened_on", "-pk")[:LATEST_OUTCOMES]
     )
     context = {**standing(by_status), "motions": motions, "latest": latest}
-    return render(request, "home.html", context)
+    return render(request, "motions/councils/home.html", context)
 
 
 def standing(by_status: dict[str, int]) -> dict[str, Any]:

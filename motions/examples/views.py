@@ -18,7 +18,7 @@ def model_motion(request: HttpRequest) -> HttpResponse:
     adopted = Motion.objects.public().municipal().adopted().for_list().newest_first()
     return render(
         request,
-        "motions/model_motion.html",
+        "motions/examples/model_motion.html",
         {
             "form": form,
             "municipality": municipality,

@@ -69,7 +69,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     provinces = sorted({m.province.name for m in municipalities})
     return render(
         request,
-        "municipalities/map.html",
+        "motions/maps/map.html",
         {
             **_map_settings(),
             "municipalities": municipalities,
@@ -90,7 +90,7 @@ def map_embed(request: HttpRequest) -> HttpResponse:
     statuses = public_municipalities().values_list("status", flat=True)
     return render(
         request,
-        "municipalities/map_embed.html",
+        "motions/maps/embed.html",
         {
             **_map_settings(),
             "counts": legend(statuses),

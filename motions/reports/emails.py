@@ -16,8 +16,8 @@ logger = logging.getLogger(__name__)
 
 
 def _message(template: str, context: dict[str, Any], to: list[str]) -> EmailMessage:
-    subject = render_to_string(f"motions/emails/{template}_subject.txt", context)
-    body = render_to_string(f"motions/emails/{template}.txt", context)
+    subject = render_to_string(f"motions/reports/emails/{template}_subject.txt", context)
+    body = render_to_string(f"motions/reports/emails/{template}.txt", context)
     return EmailMessage(" ".join(subject.split()), body, to=to)
 
 

@@ -72,7 +72,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 def form_page(request: HttpRequest, form: ReportForm, status: int = 200) -> HttpResponse:
     context = {"form": form, "municipality_names": municipality_names()}
-    return render(request, "motions/report_form.html", context, status=status)
+    return render(request, "motions/reports/form.html", context, status=status)
 
 
 def thanks(request: HttpRequest) -> HttpResponse:
@@ -84,4 +84,4 @@ def thanks(request: HttpRequest) -> HttpResponse:
         else None
     )
     context = {"report": sent, "retention_days": settings.REPORT_RETENTION_DAYS}
-    return render(request, "motions/report_thanks.html", context)
+    return render(request, "motions/reports/thanks.html", context)
