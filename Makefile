@@ -50,7 +50,8 @@ clean:
 
 # The wheel is what a deployment installs: build it, install it into a fresh
 # virtualenv in a temporary directory (the checkout is not on its path), and
-# check there that the app migrates, renders, translates and collects its files.
+# check there that the app migrates, renders, translates and collects its files,
+# and that it refuses to start when a place it writes to is not set.
 package-check: $(STAMP) ## build the wheel and prove it runs outside the checkout
 	rm -rf build dist
 	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
@@ -60,7 +61,10 @@ package-check: $(STAMP) ## build the wheel and prove it runs outside the checkou
 	export DJANGO_SETTINGS_MODULE=kinderpardon.settings DJANGO_DEBUG=0 ALLOWED_HOSTS=testserver \
 		SECRET_KEY="package-check-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
 		DATABASE_URL="sqlite:///$$tmp/db.sqlite3" STATIC_ROOT="$$tmp/static" \
-		MEDIA_ROOT="$$tmp/media" PRIVATE_MEDIA_ROOT="$$tmp/private-media" && \
+		MEDIA_ROOT="$$tmp/media" PRIVATE_MEDIA_ROOT="$$tmp/private-media" \
+		REFERENCE_DATA="$(CURDIR)/../shared/data" && \
+	! env -u MEDIA_ROOT "$$tmp/venv/bin/django-admin" check 2>"$$tmp/refused" && \
+	grep -q "MEDIA_ROOT must be set" "$$tmp/refused" && \
 	"$$tmp/venv/bin/django-admin" check && \
 	"$$tmp/venv/bin/python" "$(CURDIR)/.ci/installed_smoke.py"
 

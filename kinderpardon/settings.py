@@ -19,13 +19,31 @@ from django.utils.translation import gettext_lazy as _
 # The package carries its templates, static files and translations, so an
 # installed wheel finds them as a checkout does. BASE_DIR (the checkout) only
 # gives development defaults for what a deployment sets: the database, the
-# uploads, the collected static files and the reference data.
+# uploads, the collected static files and the reference data. An installed
+# package has no checkout (BASE_DIR would be site-packages), so there each of
+# those must be set: the app refuses to start rather than write into its own
+# installation.
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
+IN_CHECKOUT = (BASE_DIR / "manage.py").is_file()
 
 
 def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def env_place(name: str, in_checkout: Path | str) -> str:
+    """Where the app keeps or finds something: the environment's choice, else
+    ``in_checkout``; an installed package refuses to guess."""
+    value = env(name)
+    if value:
+        return value
+    if not IN_CHECKOUT:
+        raise ImproperlyConfigured(
+            f"{name} must be set: an installed Motietracker has no checkout to keep it in "
+            "(see the README, Deploying)."
+        )
+    return str(in_checkout)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -120,8 +138,8 @@ WSGI_APPLICATION = "kinderpardon.wsgi.application"
 # SQLite when DATABASE_URL is unset (nothing to install to try the app);
 # PostgreSQL in production and in CI's second test run.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        env_place("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -199,7 +217,7 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env_place("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Leaflet's own files, as django-leaflet ships them, under static/leaflet/ (no
 # CDN). Not through INSTALLED_APPS: its admin module needs GeoDjango and GDAL.
 _LEAFLET = importlib.util.find_spec("leaflet")
@@ -208,10 +226,10 @@ if _LEAFLET is None or _LEAFLET.origin is None:
 LEAFLET_STATIC = Path(_LEAFLET.origin).parent / "static" / "leaflet"
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ("leaflet", LEAFLET_STATIC)]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env_place("MEDIA_ROOT", BASE_DIR / "media"))
 # Reporters' documents are private: stored apart from MEDIA_ROOT, never served
 # by URL, only through a permission-checked view.
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+PRIVATE_MEDIA_ROOT = Path(env_place("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "kinderpardon.uploads.PrivateFileStorage"},
@@ -254,7 +272,7 @@ LOGGING = {
 # Where the CBS/Kadaster reference data lies: a directory or an http(s) URL
 # holding the files named below. On our machines and in CI it lies beside the
 # project; a deployment elsewhere downloads them from CBS/PDOK (see README).
-REFERENCE_DATA = env("REFERENCE_DATA", str(BASE_DIR.parent / "shared" / "data"))
+REFERENCE_DATA = env_place("REFERENCE_DATA", BASE_DIR.parent / "shared" / "data")
 REFERENCE_MUNICIPALITIES_FILE = env(
     "REFERENCE_MUNICIPALITIES_FILE", "cbs-gemeentelijke-indeling.csv"
 )
