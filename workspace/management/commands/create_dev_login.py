@@ -1,3 +1,6 @@
+"""The development login: a coordinator account for the workspace and the admin, refused
+when DJANGO_DEBUG is off."""
+
 from typing import Any
 
 from django.conf import settings
