@@ -1,5 +1,6 @@
 """The workspace's one URL map: each path names the view in its package
-(``workspace/<package>/views.py``), where the page's code starts."""
+(``workspace/<package>/views.py``), where the page's code starts; the password
+pages are Django's own auth views, configured here with our templates."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
