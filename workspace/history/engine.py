@@ -1,7 +1,8 @@
 """The history-diff engine: a record's versions, each with the fields it
 changed shown as a reader wants them ("old → new"), with the names of related
 records fetched in one query per related model. A motion's history has the
-versions of its sponsors, votes and events woven in."""
+versions of its sponsors, votes and events woven in. ``record_history`` gives
+the history page all it shows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
@@ -21,7 +23,7 @@ from kinderpardon.dates import format_partial
 from motions.models import Motion, MotionEvent
 from municipalities.models import Faction
 
-from .records import MOTION_PARTS, HistoricalRecord
+from .records import MOTION_PARTS, HistoricalRecord, Shown
 
 TYPE_LABELS = {
     "+": gettext_lazy("aangemaakt"),
@@ -209,3 +211,45 @@ def record_entries(
             entries.append(entry)
     entries.sort(key=lambda e: (e.record.history_date, e.record.history_id), reverse=True)
     return entries
+
+
+@dataclass
+class RecordHistory:
+    """What the history page shows of one record."""
+
+    model_name: str  # the name in the URL, a key of HISTORY_MODELS
+    verbose_name: str
+    title: str
+    entries: list[Entry]
+    object_url: str  # where the record itself is seen; "" once it is deleted
+    deleted: bool
+
+
+def record_history(model_class: Shown, pk: int, model_name: str) -> RecordHistory:
+    """The history of the record ``pk`` of ``model_class`` (named ``model_name``
+    in the URL); Http404 for a record with neither history nor row."""
+    records: list[HistoricalRecord] = list(
+        model_class.history.filter(id=pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    exists = not records or records[-1].history_type != "-"
+    # A record from before its model kept history has none: "nog geen wijzigingen".
+    current = records[-1].instance if records else get_object_or_404(model_class, pk=pk)
+    return RecordHistory(
+        model_name=model_name,
+        verbose_name=str(model_class._meta.verbose_name),
+        title=str(current),
+        entries=record_entries(model_class, pk, records, model_name) if records else [],
+        object_url=object_url(current) if exists else "",
+        deleted=not exists,
+    )
+
+
+def object_url(instance: models.Model) -> str:
+    """Where a record is seen: a motion on its workspace page, others on their own."""
+    if isinstance(instance, Motion):
+        return reverse("workspace:motion_edit", args=[instance.pk])
+    if hasattr(instance, "get_absolute_url"):
+        return instance.get_absolute_url()
+    return ""

@@ -1,5 +1,6 @@
 """Reading django-simple-history's records: what a version looks like to the
-type checker, a motion's parts and their versions at a moment."""
+type checker, the models whose history the workspace shows, a motion's parts
+and their versions at a moment, the deleted motions."""
 
 import datetime
 import uuid
@@ -10,7 +11,8 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 
-from motions.models import FactionVote, MotionEvent, Sponsorship
+from motions.models import FactionVote, ModelMotion, Motion, MotionEvent, Sponsorship
+from municipalities.models import ContactMoment, Faction, Municipality
 
 
 class HistoricalRecord(Protocol):
@@ -35,6 +37,24 @@ class HistoricalRecord(Protocol):
 
 Version = TypeVar("Version", bound=HistoricalRecord)
 Part = Sponsorship | FactionVote | MotionEvent
+
+Shown = (
+    type[Motion]
+    | type[Municipality]
+    | type[Faction]
+    | type[ContactMoment]
+    | type[MotionEvent]
+    | type[ModelMotion]
+)
+# The models whose history the workspace shows, by the name in the URL.
+HISTORY_MODELS: dict[str, Shown] = {
+    "motion": Motion,
+    "municipality": Municipality,
+    "faction": Faction,
+    "contactmoment": ContactMoment,
+    "motionevent": MotionEvent,
+    "modelmotion": ModelMotion,
+}
 
 # A motion's sponsors, votes and events are deleted with it (CASCADE) in the
 # same request, so their deletion records share its changeset
@@ -88,3 +108,15 @@ def parts_as_of(
         latest = latest_per_object(records.order_by("-history_date", "-history_id"))
         parts[model] = {r.id: r for r in latest if r.history_type != "-"}
     return parts
+
+
+def deleted_motions() -> list[HistoricalRecord]:
+    """The deletion record of each motion that is deleted now, the latest first,
+    with who deleted it and the motion's municipality."""
+    records = (
+        Motion.history.filter(history_type="-")
+        .exclude(id__in=Motion.objects.values("pk"))
+        .select_related("history_user", "municipality")
+        .order_by("-history_date", "-history_id")
+    )
+    return latest_per_object(records)
