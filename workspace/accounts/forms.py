@@ -74,13 +74,30 @@ class UserCreateForm(RoleMixin, BaseUserCreationForm):
 
 
 class UserEditForm(RoleMixin, forms.ModelForm):
+    """An account as a coordinator (``editor``) changes it. Their own account
+    they cannot switch off, nor lower to volunteer: another coordinator may."""
+
     class Meta:
         model = User
         fields = ["first_name", "email", "is_active"]
         labels = {"first_name": _("Naam"), "is_active": _("Account actief")}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, editor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.editor = editor
         groups = {g.name for g in self.instance.groups.all()}
         coordinator = COORDINATOR in groups or self.instance.is_superuser
         self.fields["role"].initial = COORDINATOR if coordinator else VOLUNTEER
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if self.instance != self.editor:
+            return cleaned
+        if not cleaned.get("is_active", True):
+            self.add_error("is_active", _("U kunt uw eigen account niet uitschakelen."))
+        elif cleaned.get("role", COORDINATOR) != COORDINATOR:
+            self.add_error(
+                "role", _("U kunt uw eigen rol niet verlagen; vraag een andere coördinator.")
+            )
+        return cleaned

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kinderpardon import ratelimit
 
-from ..roles import COORDINATOR, AuthenticatedRequest, requires
+from ..roles import AuthenticatedRequest, requires
 from . import throttle
 from .forms import THROTTLED, LoginForm, UserCreateForm, UserEditForm
 
@@ -112,20 +112,13 @@ def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     if account.is_superuser and not request.user.is_superuser:
         raise PermissionDenied  # or a coordinator could take over a superuser's account
-    form = UserEditForm(request.POST or None, instance=account)
+    form = UserEditForm(request.POST or None, instance=account, editor=request.user)
     if request.method == "POST" and form.is_valid():
-        if account == request.user and not form.cleaned_data["is_active"]:
-            form.add_error("is_active", _("U kunt uw eigen account niet uitschakelen."))
-        elif account == request.user and form.cleaned_data["role"] != COORDINATOR:
-            form.add_error(
-                "role", _("U kunt uw eigen rol niet verlagen; vraag een andere coördinator.")
-            )
-        else:
-            with transaction.atomic():
-                form.save()
-                form.save_role(account)
-            messages.success(request, _("Account %(name)s opgeslagen.") % {"name": account})
-            return redirect("workspace:users")
+        with transaction.atomic():
+            form.save()
+            form.save_role(account)
+        messages.success(request, _("Account %(name)s opgeslagen.") % {"name": account})
+        return redirect("workspace:users")
     return render(
         request,
         "workspace/accounts/user_form.html",
