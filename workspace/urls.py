@@ -63,8 +63,8 @@ urlpatterns = [
     path("gemeenten/<slug:slug>/fracties/", outreach.faction_add, name="faction_add"),
     path("contacten/<int:pk>/opgevolgd/", outreach.follow_up_done, name="follow_up_done"),
     # decisions/ and history/
-    path("moties/nieuw/", decisions.edit, name="motion_create"),
-    path("moties/<int:pk>/", decisions.edit, name="motion_edit"),
+    path("moties/nieuw/", decisions.create, name="motion_create"),
+    path("moties/<int:pk>/", decisions.update, name="motion_edit"),
     path("moties/<int:pk>/verwijderen/", decisions.delete, name="motion_delete"),
     path("moties/verwijderd/", history.deleted, name="motions_deleted"),
     path("moties/verwijderd/<int:history_id>/herstellen/", history.restore, name="motion_restore"),

@@ -1,9 +1,12 @@
 """The decision page's forms bound together: the motion form and its three
-formsets, saved together or not at all, and the page's sections."""
+formsets, saved together or not at all (``save_decision``: in one transaction,
+the motion locked, with the report it came from accepted), and the page's
+sections."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from django.db import transaction
 from django.forms import BoundField
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, QueryDict
@@ -11,11 +14,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from kinderpardon.concurrency import lock
 from kinderpardon.dates import DATE_INPUT_HELP
-from motions.models import FactionVote, Motion, MotionEvent, Sponsorship
+from motions.models import ActionReport, FactionVote, Motion, MotionEvent, Sponsorship
 from municipalities.models import Municipality
 
 from ..history.records import HistoricalRecord, Part, parts_as_of
+from ..roles import AuthenticatedRequest
+from ..triage.forms import AcceptForm
+from ..triage.outcomes import accept
 from .forms import (
     EventForm,
     FactionRowsFormSet,
@@ -131,3 +138,26 @@ class DecisionForms:
                 collapsed=not (national or form["level"].errors or form["kamerstuk"].errors),
             ),
         ]
+
+
+def save_decision(
+    request: AuthenticatedRequest,
+    motion: Motion,
+    municipality: Municipality | None,
+    report: ActionReport | None,
+) -> tuple[DecisionForms, AcceptForm | None, bool]:
+    """The decision form as sent, and whether it was valid and saved with its
+    parts, and the report it came from accepted: all in one transaction, in
+    which an existing motion stays locked until its parts are saved. Raises
+    AlreadyHandled (and saves nothing) when someone handled the report first."""
+    with transaction.atomic():
+        if motion.pk is not None:
+            motion = cast(Motion, lock(Motion.objects.select_related("municipality"), motion.pk))
+        decision = DecisionForms(request, motion, municipality)
+        accept_form = AcceptForm(request.POST, report=report) if report else None
+        if not (decision.is_valid() and (accept_form is None or accept_form.is_valid())):
+            return decision, accept_form, False
+        decision.save()
+        if report is not None:
+            accept(report, decision.motion, request.user)
+    return decision, accept_form, True

@@ -3,8 +3,6 @@ a motion with its sponsors, each faction's vote and its timeline, saved
 together or not at all; opened from a report (``?melding=<pk>``), saving it
 accepts that report. And deleting a motion (bringing it back is history's)."""
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +11,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from kinderpardon.concurrency import lock
 from motions.models import ActionReport, Motion
 from municipalities.forms import municipality_names
 from municipalities.models import Municipality
@@ -22,14 +19,8 @@ from municipalities.resolver import resolve
 from ..roles import AuthenticatedRequest, requires
 from ..triage.claims import prefill, report_summary
 from ..triage.forms import AcceptForm
-from ..triage.outcomes import (
-    AlreadyHandled,
-    accept,
-    accepted,
-    already_handled,
-    report_to_accept,
-)
-from .page import DecisionForms, Section
+from ..triage.outcomes import AlreadyHandled, accepted, already_handled, report_to_accept
+from .page import DecisionForms, Section, save_decision
 
 
 def municipality_from_query(request: AuthenticatedRequest) -> tuple[Municipality | None, str]:
@@ -42,8 +33,11 @@ def municipality_from_query(request: AuthenticatedRequest) -> tuple[Municipality
         return None, " ".join(error.messages)
 
 
+@transaction.non_atomic_requests  # an accepted report is committed before its e-mail goes out
 @requires("motions.add_motion")
 def create(request: AuthenticatedRequest) -> HttpResponse:
+    """``motion_create``. With ``?melding=<pk>`` the form starts from what that
+    report claims, and saving it marks the report accepted (``workspace.triage``)."""
     report = report_to_accept(request)
     municipality, not_understood = municipality_from_query(request)
     if municipality is None and report is not None:
@@ -65,18 +59,12 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
     return decision_page(request, motion, municipality, report)
 
 
+@transaction.non_atomic_requests
 @requires("motions.change_motion")
 def update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """``motion_edit``: the same page as ``create``, for a motion that exists."""
     motion = get_object_or_404(Motion.objects.select_related("municipality"), pk=pk)
     return decision_page(request, motion, motion.municipality, report_to_accept(request))
-
-
-@transaction.non_atomic_requests  # an accepted report is committed before its e-mail goes out
-def edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
-    """``motion_create`` and ``motion_edit``: one page, each with its own permission.
-    With ``?melding=<pk>`` the form starts from what that report claims, and
-    saving it marks the report accepted (``workspace.triage``)."""
-    return create(request) if pk is None else update(request, pk)
 
 
 def decision_page(
@@ -109,29 +97,6 @@ def decision_page(
     if not decision.form.is_stale:
         messages.error(request, _("Er is niets opgeslagen. Verbeter wat hieronder rood staat."))
     return render_decision(request, decision, accept_form, report)
-
-
-def save_decision(
-    request: AuthenticatedRequest,
-    motion: Motion,
-    municipality: Municipality | None,
-    report: ActionReport | None,
-) -> tuple[DecisionForms, AcceptForm | None, bool]:
-    """The decision form as sent, and whether it was valid and saved with its
-    parts, and the report it came from accepted: all in one transaction, in
-    which an existing motion stays locked until its parts are saved. Raises
-    AlreadyHandled (and saves nothing) when someone handled the report first."""
-    with transaction.atomic():
-        if motion.pk is not None:
-            motion = cast(Motion, lock(Motion.objects.select_related("municipality"), motion.pk))
-        decision = DecisionForms(request, motion, municipality)
-        accept_form = AcceptForm(request.POST, report=report) if report else None
-        if not (decision.is_valid() and (accept_form is None or accept_form.is_valid())):
-            return decision, accept_form, False
-        decision.save()
-        if report is not None:
-            accept(report, decision.motion, request.user)
-    return decision, accept_form, True
 
 
 def render_decision(
