@@ -1,23 +1,18 @@
 """The public pages of where the councils stand: the home page, the list of
 municipalities and each municipality's page."""
 
-from typing import Any
-
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString
 
 from kinderpardon.lists import paginate
 from motions.maps.render import municipality_outline
-from motions.models import Council, Motion, MunicipalityStatus
+from motions.models import Council, Motion
 from municipalities.models import Faction, Municipality
 
 from .filters import MunicipalityFilter
+from .overview import overview
 from .sentences import ending_sentence, origin_sentence, status_sentence
-
-LATEST_OUTCOMES = 8
 
 
 def municipality_list(request: HttpRequest) -> HttpResponse:
@@ -88,43 +83,5 @@ def origins(municipality: Council) -> list[SafeString]:
 
 def home(request: HttpRequest) -> HttpResponse:
     """What the campaign asks, where the councils stand, and what happened last."""
-    # 1: active municipalities grouped by derived status
-    by_status = dict(
-        Council.objects.active()
-        .with_status()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    # 2: motions per level
-    motions = Motion.objects.public().aggregate(
-        municipal=Count("pk", filter=Q(level=Motion.Level.MUNICIPAL)),
-        national=Count("pk", filter=Q(level=Motion.Level.NATIONAL)),
-    )
-    # 3: the latest decided or submitted motions, with their municipality
-    latest = (
-        Motion.objects.public()
-        .for_list()
-        .annotate(happened_on=Coalesce("decided_on", "submitted_on"))
-        .filter(happened_on__isnull=False)
-        .order_by("-happened_on", "-pk")[:LATEST_OUTCOMES]
-    )
-    context = {**standing(by_status), "motions": motions, "latest": latest}
-    return render(request, "motions/councils/home.html", context)
-
-
-def standing(by_status: dict[str, int]) -> dict[str, Any]:
-    """Where the councils stand, for the counters and the map's legend: the
-    total, and per public status its count (``counts``) and share (``counters``)."""
-    total = sum(by_status.values())
-    counts = [(status, by_status.get(status.value, 0)) for status in MunicipalityStatus.public()]
-    counters = [
-        {"status": status, "count": count, "percent": percent(count, total)}
-        for status, count in counts
-    ]
-    return {"total": total, "counters": counters, "counts": counts}
-
-
-def percent(part: int, whole: int) -> float:
-    """A share in percent, to one decimal, so that 2.04 shows as "2" and 0.29 as "0,3"."""
-    return round(100 * part / whole, 1) if whole else 0.0
+    # The overview's fields are the template's names (total, counters, latest, ...).
+    return render(request, "motions/councils/home.html", vars(overview()))
