@@ -54,10 +54,15 @@ class AuthenticatedRequest(HttpRequest):
 def requires(permission: str = "municipalities.view_contactmoment") -> Callable[[View], View]:
     """Decorator for workspace views: anonymous visitors go to the login page;
     a logged-in user without ``permission`` gets 403. The default permission
-    is what every volunteer has: reading the private outreach log."""
+    is what every volunteer has: reading the private outreach log. The guarded
+    view says so in ``required_permission``, which tests/test_layout.py looks
+    for on every view the workspace routes."""
     from django.contrib.auth.decorators import login_required, permission_required
 
     def decorator(view: View) -> View:
-        return login_required(permission_required(permission, raise_exception=True)(view))
+        guarded = login_required(permission_required(permission, raise_exception=True)(view))
+        # No type of a view declares the mark, so it is set by name.
+        setattr(guarded, "required_permission", permission)  # noqa: B010
+        return guarded
 
     return decorator
