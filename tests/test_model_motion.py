@@ -7,6 +7,7 @@ import docx
 import pytest
 from django.urls import reverse
 
+from kinderpardon.lists import PER_PAGE
 from motions.facts import MODEL_MOTION_TEXT
 from motions.models import ModelMotion, Motion
 
@@ -276,14 +277,15 @@ def test_only_adopted_public_municipal_motions_are_cited(client):
     assert ">Concept</a>" not in html
 
 
-@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize("size", [3, 60])
 def test_page_query_count_does_not_grow(client, django_assert_num_queries, size, den_bosch):
     make_model_motion()
     for _ in range(size):
         make_motion(municipality=make_municipality())
     # 1: example motions; 2: the chosen municipality (form validation);
-    # 3: adopted motions with their municipality; 4: municipalities for the <select>
-    with django_assert_num_queries(4):
+    # 3: how many adopted motions (for the pages); 4: one page of them with their
+    # municipality; 5: municipalities for the <select>
+    with django_assert_num_queries(5):
         response = client.get(PAGE, {"gemeente": den_bosch.slug})
     assert response.status_code == 200
 
@@ -296,3 +298,25 @@ def test_download_query_count_does_not_grow(client, django_assert_num_queries, s
     # 1: example motions; 2: the chosen municipality with its province
     with django_assert_num_queries(2):
         client.get(download_url("docx", den_bosch.slug))
+
+
+def test_adopted_motions_come_a_page_at_a_time_keeping_the_chosen_municipality(client, den_bosch):
+    make_model_motion()
+    for number in range(PER_PAGE + 3):
+        make_motion(
+            municipality=make_municipality(name=f"Gemeente {number:03}"),
+            decided_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=number),
+        )
+
+    first = client.get(PAGE, {"gemeente": den_bosch.slug}).content.decode()
+    second = client.get(PAGE, {"gemeente": den_bosch.slug, "page": 2}).content.decode()
+
+    def cited(html: str) -> str:
+        return html.split('class="cite-list"')[1].split("</ul>")[0]
+
+    assert cited(first).count("<li>") == PER_PAGE
+    assert ">Gemeente 052</a>" in cited(first) and ">Gemeente 002</a>" not in cited(first)
+    assert cited(second).count("<li>") == 3
+    assert ">Gemeente 002</a>" in cited(second) and ">Gemeente 003</a>" not in cited(second)
+    assert f'href="?gemeente={den_bosch.slug}&amp;page=2" rel="next"' in first
+    assert "Hertogenbosch" in second.split('class="cite"')[0]  # still filled in for it

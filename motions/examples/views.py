@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
+from kinderpardon.lists import paginate
 from motions.models import Motion
 
 from .documents import FilledModelMotion, shown_model_motions
@@ -12,7 +13,8 @@ from .forms import DownloadForm, MunicipalityForm
 
 def model_motion(request: HttpRequest) -> HttpResponse:
     """The example motion(s) to read, filled in for a chosen municipality, with
-    downloads and the adopted motions a council member can cite."""
+    downloads and the adopted motions a council member can cite (a page at a
+    time, so the page stays as fast with a thousand of them)."""
     form = MunicipalityForm(request.GET if "gemeente" in request.GET else None)
     municipality = form.cleaned_data["gemeente"] if form.is_valid() else None
     adopted = Motion.objects.public().municipal().adopted().for_list().newest_first()
@@ -23,7 +25,7 @@ def model_motion(request: HttpRequest) -> HttpResponse:
             "form": form,
             "municipality": municipality,
             "model_motions": [FilledModelMotion(m, municipality) for m in shown_model_motions()],
-            "adopted_motions": adopted,
+            "adopted": paginate(request, adopted),
         },
     )
 
