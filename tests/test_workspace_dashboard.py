@@ -265,10 +265,11 @@ def test_dashboard_query_count_does_not_grow(
         make_motion(municipality=municipality)
         ActionReport.objects.create(municipality=municipality, action="adopted")
     # 1: session; 2: user; 3, 4: the user's own and group permissions;
-    # 5: my due follow-ups; 6: never contacted; 7: waiting for an answer;
-    # 8: new reports; 9-14: latest history of motions, events, contacts,
-    # municipalities, factions and example motions; 15: municipalities to choose from
-    with django_assert_num_queries(15):
+    # 5, 6: my first due follow-ups and how many; 7: never contacted; 8: waiting
+    # for an answer; 9, 10: the first new reports and how many; 11-16: latest
+    # history of motions, events, contacts, municipalities, factions and example
+    # motions; 17: municipalities to choose from
+    with django_assert_num_queries(17):
         volunteer_client.get(DASHBOARD)
 
 
@@ -284,3 +285,30 @@ def test_a_deleted_motion_in_the_latest_changes_links_to_its_history(volunteer_c
 
     assert f'href="{history}"' in response.content.decode()
     assert volunteer_client.get(history).status_code == 200
+
+
+def test_the_dashboard_shows_the_first_rows_of_long_worklists_with_counts_and_links(
+    volunteer_client, volunteer
+):
+    from workspace.outreach.worklists import DASHBOARD_ROWS
+
+    province = make_province()
+    for number in range(DASHBOARD_ROWS + 2):
+        municipality = make_municipality(province=province, name=f"Gemeente {number:02}")
+        make_contact(municipality=municipality, volunteer=volunteer, follow_up_on=days_ago(1))
+        ActionReport.objects.create(municipality=municipality, action="adopted")
+
+    content = volunteer_client.get(DASHBOARD).content.decode()
+
+    follow_ups = content.split('id="follow-ups-heading"')[1].split("</section>")[0]
+    reports = content.split('id="reports-heading"')[1].split("</section>")[0]
+    assert f"Mijn opvolgingen voor vandaag ({DASHBOARD_ROWS + 2})" in follow_ups
+    assert follow_ups.count("<li>") == DASHBOARD_ROWS
+    assert "En nog 2 opvolgingen: al mijn open opvolgingen" in follow_ups
+    contacts = reverse("workspace:contacts")
+    assert f'href="{contacts}?volunteer={volunteer.pk}&amp;follow_up=open"' in follow_ups
+    assert f"Meldingen om af te handelen ({DASHBOARD_ROWS + 2})" in reports
+    assert reports.count("<li>") == DASHBOARD_ROWS
+    assert "En nog 2 meldingen: alle meldingen" in reports
+    listed = volunteer_client.get(contacts, {"volunteer": volunteer.pk, "follow_up": "open"})
+    assert all(f"Gemeente {n:02}" in listed.content.decode() for n in range(DASHBOARD_ROWS + 2))

@@ -24,6 +24,7 @@ from .recent import latest_changes
 from .worklists import (
     awaiting_answer,
     due_follow_ups,
+    first_rows,
     follow_up_weeks,
     never_contacted,
     reports_to_triage,
@@ -40,14 +41,16 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         return redirect(reverse("workspace:municipality", args=[slug]) + "#contact-form")
     today = timezone.localdate()
     weeks = follow_up_weeks()
+    follow_ups = due_follow_ups(request.user, today)
+    reports = reports_to_triage()
     context = {
         "today": today,
         "choose": choose,
-        "follow_ups": list(due_follow_ups(request.user, today)),
+        "follow_ups": first_rows(follow_ups),
         "never_contacted": list(never_contacted()),
         "awaiting": list(awaiting_answer(today - datetime.timedelta(weeks=weeks))),
         "weeks": weeks,
-        "reports": list(reports_to_triage()),
+        "reports": first_rows(reports),
         "changes": latest_changes(),
     }
     return render(request, "workspace/outreach/dashboard.html", context)

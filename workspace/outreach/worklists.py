@@ -5,13 +5,36 @@ The models belong to other apps; these queries are the workspace's own view of t
 """
 
 import datetime
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 
 from motions.models import ActionReport
 from municipalities.models import ContactMoment, Municipality
+
+# The dashboard shows the first rows of a list that grows with the campaign,
+# with the count and a link to the whole list, so it stays as fast at any size.
+DASHBOARD_ROWS = 10
+Row = TypeVar("Row", bound=Model)
+
+
+@dataclass
+class FirstRows(Generic[Row]):
+    """The first rows of a worklist, and how many it has in all."""
+
+    rows: list[Row]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def first_rows(queryset: QuerySet[Row]) -> FirstRows[Row]:
+    return FirstRows(rows=list(queryset[:DASHBOARD_ROWS]), count=queryset.count())
 
 
 def follow_up_weeks() -> int:
