@@ -526,6 +526,8 @@ class ContactMoment(Versioned):
         ]
         indexes = [
             models.Index(fields=["municipality", "-date"], name="contact_municipality_date"),
+            # The contact list, newest first, a page at a time.
+            models.Index(fields=["-date", "-created_at", "-id"], name="contact_newest_first"),
             models.Index(fields=["follow_up_done", "follow_up_on"], name="contact_follow_up"),
         ]
 
