@@ -224,7 +224,7 @@ def test_stored_text_that_looks_like_a_marker_survives_export_and_import(
     for kind in ["moties", "contacten"]:
         exported = coordinator_client.get(reverse("workspace:export", args=[kind, fmt]))
         path = tmp_path / f"{kind}.{fmt}"
-        path.write_bytes(exported.content)
+        path.write_bytes(exported.getvalue())
 
         _url, response = preview(coordinator_client, path, kind)
 

@@ -447,8 +447,9 @@ def test_a_csv_export_opens_in_dutch_excel(volunteer_client, campaign_data):
     response = volunteer_client.get(reverse("workspace:export", args=["moties", "csv"]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="motietracker-moties-')
-    assert response.content.startswith(b"\xef\xbb\xbfgemeente;cbs_code;titel;soort;status;")
-    text = response.content.decode("utf-8-sig")
+    content = response.getvalue()  # a stream: read once
+    assert content.startswith(b"\xef\xbb\xbfgemeente;cbs_code;titel;soort;status;")
+    text = content.decode("utf-8-sig")
     assert (
         "Súdwest-Fryslân;GM1900;Motie gewortelde kinderen;motie;aangenomen;12-03-2025;04-2025;21;8"
         in text
@@ -463,7 +464,7 @@ def test_export_then_import_changes_nothing(coordinator_client, campaign_data, t
     model = Motion if kind == "moties" else ContactMoment
     exported = coordinator_client.get(reverse("workspace:export", args=[kind, fmt]))
     path = tmp_path / f"export.{fmt}"
-    path.write_bytes(exported.content)
+    path.write_bytes(exported.getvalue())
     history_before = model.history.count()
 
     url, response = preview(coordinator_client, path, kind)
@@ -475,7 +476,7 @@ def test_export_then_import_changes_nothing(coordinator_client, campaign_data, t
 
 def test_an_xlsx_export_has_real_date_cells(volunteer_client, campaign_data):
     response = volunteer_client.get(reverse("workspace:export", args=["contacten", "xlsx"]))
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet is not None
     header = [cell.value for cell in sheet[1]]
     assert header == sheets.ContactSheet.column_names()

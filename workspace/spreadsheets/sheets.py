@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,12 +94,26 @@ class Sheet(Generic[M]):
     label_columns: tuple[str, ...] = ()  # what names a row in the preview
     looked_up: tuple[str, ...] = ()  # foreign keys set from records just loaded
     field_columns: dict[str, str] = {}  # model field -> column, for validation messages
+    # The versions (kinderpardon/concurrency.py) of the records whose values the export writes.
+    versions: tuple[str, ...] = ("version",)
 
     def __init__(self, present: Iterable[str] = ()) -> None:
         self.present = set(present)
 
     def queryset(self) -> QuerySet[M]:
         raise NotImplementedError
+
+    def data_version(self) -> str:
+        """What the export's ETag is made of, in one query: the number of rows and
+        the highest version of each kind of record they show. Every save raises a
+        version to at least its moment, so a save or an import raises a maximum;
+        a delete lowers the count. A renamed party or username raises no version
+        (neither carries one); the ETag also holds the day, so that lasts a day at most."""
+        aggregates = {"rows": Count("pk")} | {
+            f"version_{number}": Max(field) for number, field in enumerate(self.versions)
+        }
+        found = self.queryset().order_by().aggregate(**aggregates)
+        return "-".join(str(found[name] or 0) for name in aggregates)
 
     def cells(self, instance: M) -> dict[str, Cell | int | None]:
         """The row that the export writes for ``instance``."""
@@ -204,6 +218,7 @@ class MotionSheet(Sheet[Motion]):
     )
     label_columns = ("gemeente", "titel")
     looked_up = ("municipality",)
+    versions = ("version", "municipality__version")
     field_columns = {
         "municipality": "gemeente",
         "title": "titel",
@@ -291,6 +306,7 @@ class ContactSheet(Sheet[ContactMoment]):
     )
     label_columns = ("gemeente", "datum", "kanaal")
     looked_up = ("municipality", "faction", "volunteer")
+    versions = ("version", "municipality__version", "faction__version")
     field_columns = {
         "municipality": "gemeente",
         "faction": "fractie",

@@ -2,10 +2,12 @@
 upload, its preview and apply (``planner.py``), and the export."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 
 from ..roles import AuthenticatedRequest, requires
 from .forms import UploadForm
@@ -13,7 +15,7 @@ from .planner import apply_import, changed_since, plan_import
 from .readers import MAX_ROWS, Upload, max_upload_bytes
 from .sheets import SHEETS
 from .uploads import forget_upload, load_upload, remember_preview, shown_preview, store_upload
-from .writers import WRITERS, export_table
+from .writers import CONTENT_TYPES, export_table, stream_csv, write_xlsx
 
 IMPORT_PERMISSION = "motions.import_spreadsheets"
 
@@ -72,12 +74,28 @@ def apply_preview(request: AuthenticatedRequest, token: str, stored: Upload) -> 
     return redirect("workspace:import")
 
 
+def export_etag(request: HttpRequest, kind: str, fmt: str) -> str | None:
+    """The version of the exported data (one query), so that asking again for an
+    unchanged export is answered with 304 before any row is read."""
+    if kind not in SHEETS or fmt not in CONTENT_TYPES:
+        return None
+    return f"{kind}-{fmt}-{SHEETS[kind]().data_version()}-{timezone.localdate():%Y%m%d}"
+
+
 @requires()
-def export(request: AuthenticatedRequest, kind: str, fmt: str) -> HttpResponse:
-    if kind not in SHEETS or fmt not in WRITERS:
+@condition(etag_func=export_etag)
+def export(request: AuthenticatedRequest, kind: str, fmt: str) -> StreamingHttpResponse:
+    """The rows stream from the database to the response: a CSV line by line, a
+    workbook through a temporary file; neither holds the whole table in memory."""
+    if kind not in SHEETS or fmt not in CONTENT_TYPES:
         raise Http404
-    write, content_type = WRITERS[fmt]
-    response = HttpResponse(write(*export_table(kind)), content_type=content_type)
+    headers, rows = export_table(kind)
+    response: StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(stream_csv(headers, rows), content_type=CONTENT_TYPES[fmt])
+    else:
+        response = FileResponse(write_xlsx(headers, rows), content_type=CONTENT_TYPES[fmt])
     filename = f"motietracker-{kind}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, private=True, no_cache=True)
     return response
