@@ -329,8 +329,8 @@ def cached_build(
     """The build of ``make`` for the current data: from the cache, or made now.
 
     The ETag is a digest of the body itself, so it is right even for a build
-    that raced with a change; the cache key is the data version, read first,
-    so a change makes every process build afresh.
+    that raced with a change; the cache key has the public data's version,
+    read first, so a change makes every process build afresh.
     """
     key = f"map:{name}:{public_data.version()}"
     build = shared_cache.get(key)
