@@ -163,6 +163,9 @@ CACHES: dict[str, dict[str, Any]] = {
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     }
 }
+# How long a process may keep the public data's version before reading the
+# shared one again (kinderpardon/public_data.py); 0: read it on every use.
+PUBLIC_DATA_VERSION_TTL_MS = env_int("PUBLIC_DATA_VERSION_TTL_MS", 0)
 # Behind our load balancer the visitor's address is the last X-Forwarded-For
 # entry, the one the balancer appends; earlier entries come from the client.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)

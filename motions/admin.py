@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kinderpardon import public_data
 from kinderpardon.admin import FormDefaults, HistoryAdmin
 from kinderpardon.concurrency import VersionedForm
 from municipalities.admin import ActiveFilter, BoundaryInline, FactionInline, SuccessionInline
@@ -219,6 +220,7 @@ class ModelMotionAdmin(HistoryAdmin):
             ModelMotion.objects.filter(slug=slug, status=ModelMotion.Status.PUBLISHED).exclude(
                 pk=model_motion.pk
             ).update(status=ModelMotion.Status.ARCHIVED, updated_at=timezone.now())
+            public_data.renew()  # update() sends no post_save
             model_motion.status = ModelMotion.Status.PUBLISHED
             model_motion.save(update_fields=["status", "updated_at"])
         self.message_user(

@@ -1,10 +1,9 @@
 """The map's data and pictures: the GeoJSON of every municipality with its
 status, the shareable PNG, a municipality's outline, and the legend.
 
-Builds are cached in Django's cache under the current *data version*. Saving
-or deleting a motion, municipality, province or boundary, and every import,
-sets a new data version in the shared cache (``data_changed``), so no process
-serves an outdated build.
+Builds are cached in Django's cache under the public data's version
+(``kinderpardon.public_data``), which every change the public can see renews,
+so no process serves an outdated build.
 """
 
 import dataclasses
@@ -15,7 +14,6 @@ import json
 import math
 import re
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -37,6 +35,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from kinderpardon import public_data
 from motions.models import Council, MunicipalityStatus
 from motions.models.councils import StatusAnnotations
 from municipalities.models import Boundary, Municipality
@@ -51,10 +50,8 @@ class MapAnnotations(StatusAnnotations):
     geometry: dict[str, Any] | None
 
 
-# How long a build stays in the cache. A change made around the ORM (a raw
-# QuerySet.update()) shows at the latest this long after it was made.
+# How long a build stays in the cache; a change renews the version sooner.
 BUILD_SECONDS = 60 * 60
-DATA_VERSION_KEY = "map:data-version"
 
 IMAGE_SIZE = (1200, 630)  # the social-media card size (og:image)
 SUPERSAMPLE = 2  # draw at twice the size and scale down: smooth edges
@@ -85,22 +82,6 @@ def legend(statuses: Iterable[str]) -> list[tuple[MunicipalityStatus, int]]:
     """(status, number of municipalities) for every public status, in legend order."""
     counts = Counter(statuses)
     return [(status, counts[status.value]) for status in MunicipalityStatus.public()]
-
-
-def data_version() -> str:
-    """The version of the data the map shows, kept in the shared cache. It
-    includes today's date: which municipalities exist depends on the day
-    (a merger takes effect at midnight without any save)."""
-    version = shared_cache.get(DATA_VERSION_KEY)
-    if version is None:  # a cold or emptied cache: start a new version
-        shared_cache.add(DATA_VERSION_KEY, uuid.uuid4().hex, None)
-        version = shared_cache.get(DATA_VERSION_KEY)
-    return f"{version}-{timezone.localdate():%Y%m%d}"
-
-
-def data_changed(**kwargs: Any) -> None:
-    """A signal receiver, and what imports call after bulk writes."""
-    shared_cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 # The GeoJSON ---------------------------------------------------------------
@@ -348,10 +329,10 @@ def cached_build(
     """The build of ``make`` for the current data: from the cache, or made now.
 
     The ETag is a digest of the body itself, so it is right even for a build
-    that raced with a change; the cache key is the data version, read first,
-    so a change makes every process build afresh.
+    that raced with a change; the cache key has the public data's version,
+    read first, so a change makes every process build afresh.
     """
-    key = f"map:{name}:{data_version()}"
+    key = f"map:{name}:{public_data.version()}"
     build = shared_cache.get(key)
     if build is None:
         body = make()
