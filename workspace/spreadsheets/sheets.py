@@ -108,7 +108,8 @@ class Sheet(Generic[M]):
         the highest version of each kind of record they show. Every save raises a
         version to at least its moment, so a save or an import raises a maximum;
         a delete lowers the count. A renamed party or username raises no version
-        (neither carries one); the ETag also holds the day, so that lasts a day at most."""
+        (neither carries one): the ETag adds the public data version, which a party
+        renews, and the day."""
         aggregates = {"rows": Count("pk")} | {
             f"version_{number}": Max(field) for number, field in enumerate(self.versions)
         }

@@ -9,6 +9,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
+from kinderpardon import public_data
+
 from ..roles import AuthenticatedRequest, requires
 from .forms import UploadForm
 from .planner import apply_import, changed_since, plan_import
@@ -76,10 +78,12 @@ def apply_preview(request: AuthenticatedRequest, token: str, stored: Upload) -> 
 
 def export_etag(request: HttpRequest, kind: str, fmt: str) -> str | None:
     """The version of the exported data (one query), so that asking again for an
-    unchanged export is answered with 304 before any row is read."""
+    unchanged export is answered with 304 before any row is read. The public
+    data version joins it: a renamed party carries no version of its own but
+    renews that one (and it holds the day)."""
     if kind not in SHEETS or fmt not in CONTENT_TYPES:
         return None
-    return f"{kind}-{fmt}-{SHEETS[kind]().data_version()}-{timezone.localdate():%Y%m%d}"
+    return f"{kind}-{fmt}-{SHEETS[kind]().data_version()}-{public_data.version()}"
 
 
 @requires()
