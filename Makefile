@@ -4,13 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup data lint format clean chromium bench package-check
+.PHONY: run test setup data lint format clean chromium redis bench package-check
 
 run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
 	$(BIN)/python manage.py create_dev_login
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) chromium ## the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: $(STAMP) chromium redis ## the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest
 
 # Browser tests use Debian's Chromium; Playwright never downloads a browser.
@@ -19,6 +19,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
 	@[ -x "$(CHROMIUM)" ] || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
+
+# The two-process test of the public data version needs a real Redis on
+# 127.0.0.1:6379 (it uses db 5); started here, keeping nothing on disk.
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+		command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server; }; \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no; \
+		for _ in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; \
+		redis-cli -h 127.0.0.1 -p 6379 ping; }
 
 setup: $(STAMP)
 
