@@ -17,7 +17,7 @@ from django.urls import reverse
 from motions.models import Motion
 from municipalities.models import ContactMoment, Municipality
 from tests.conftest import make_faction, make_motion, make_municipality, make_party
-from tests.test_spreadsheets import apply, preview, write
+from tests.test_spreadsheets import apply, make_contact, preview, write
 from workspace.spreadsheets import views
 
 EXPORTS = [(kind, fmt) for kind in ("moties", "contacten") for fmt in ("csv", "xlsx")]
@@ -29,14 +29,6 @@ def councils(db) -> dict[str, Municipality]:
         "sudwest": make_municipality(code="GM1900", name="Súdwest-Fryslân", slug="sudwest"),
         "bosch": make_municipality(code="GM0796", name="'s-Hertogenbosch", slug="bosch"),
     }
-
-
-def make_contact(**kwargs) -> ContactMoment:
-    kwargs.setdefault("date", datetime.date(2026, 10, 1))
-    kwargs.setdefault("channel", ContactMoment.Channel.EMAIL)
-    kwargs.setdefault("direction", ContactMoment.Direction.SENT)
-    kwargs.setdefault("summary", "Voorbeeldmotie gestuurd")
-    return ContactMoment.objects.create(**kwargs)
 
 
 def make_rows(councils: dict[str, Municipality], volunteer, numbers: range) -> None:
