@@ -67,7 +67,17 @@ def _set_new_token() -> None:
 
 def renew(**kwargs: object) -> None:
     """Give the public data a new version: now, and again when the current
-    transaction commits. A signal receiver too (its arguments are ignored)."""
+    transaction commits. A signal receiver too (its arguments are ignored).
+
+    Every call sets a new version at once, so that this process's next page
+    shows the change even before the commit (a test, or a view that saves and
+    then renders); the renewal at the commit is registered once per
+    transaction, however many rows it saves. If the part that registered it is
+    rolled back, Django drops the registration and the next call registers it
+    again."""
     _set_new_token()
-    if transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        func is _set_new_token for _, func, _ in connection.run_on_commit
+    ):
         transaction.on_commit(_set_new_token)

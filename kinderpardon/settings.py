@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After CSRF (a cached form gets each visitor's own token), before the rest:
+    # a cached public page skips authentication, history and the database.
+    "kinderpardon.page_cache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -166,6 +169,9 @@ CACHES: dict[str, dict[str, Any]] = {
 # How long a process may keep the public data's version before reading the
 # shared one again (kinderpardon/public_data.py); 0: read it on every use.
 PUBLIC_DATA_VERSION_TTL_MS = env_int("PUBLIC_DATA_VERSION_TTL_MS", 0)
+# How much memory each process may give to cached public pages
+# (kinderpardon/page_cache.py); 0 switches the page cache off.
+PUBLIC_PAGE_CACHE_MB = env_int("PUBLIC_PAGE_CACHE_MB", 64)
 # Behind our load balancer the visitor's address is the last X-Forwarded-For
 # entry, the one the balancer appends; earlier entries come from the client.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)

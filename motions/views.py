@@ -6,12 +6,14 @@ from django.shortcuts import get_object_or_404, render
 
 from kinderpardon.dates import DatePrecision
 from kinderpardon.lists import paginate
+from kinderpardon.page_cache import public_page
 from kinderpardon.uploads import download
 
 from .filters import MotionFilter
 from .models import FactionVote, Motion, Sponsorship
 
 
+@public_page
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     motion = get_object_or_404(
         Motion.objects.public()
@@ -50,6 +52,7 @@ def related_motions(motion: Motion, limit: int = 5) -> QuerySet[Motion]:
     )[:limit]
 
 
+@public_page
 def motion_list(request: HttpRequest) -> HttpResponse:
     motions = Motion.objects.public().for_list().newest_first()
     filterset = MotionFilter(request.GET, queryset=motions)

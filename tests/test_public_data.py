@@ -255,14 +255,25 @@ def test_deleting_a_motion_in_the_workspace_renews_the_version(coordinator_clien
 
 # Two processes on the real Redis -------------------------------------------------
 
-# Process B: the map's data as the view builds it, then again after a line on stdin.
+# Process B: the map's data as the view builds it, and the municipality's page
+# as a visitor gets it (twice: the second from this process's page cache), then
+# both again after a line on stdin.
 READER = """
 import json, sys
 import django
 django.setup()
 from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from kinderpardon import public_data
 from motions.maps import render
+
+def page():
+    with CaptureQueriesContext(connection) as queries:
+        response = Client(HTTP_HOST="localhost").get(sys.argv[2])
+    assert response.status_code == 200, response.status_code
+    return {"adopted": b"status-adopted" in response.content, "queries": len(queries)}
 
 def state():
     build = render.cached_build(
@@ -273,6 +284,7 @@ def state():
         "cache": type(caches["default"]).__name__,
         "version": public_data.version(),
         "status": {f["id"]: f["properties"]["status"] for f in features}.get(sys.argv[1]),
+        "pages": [page(), page()],
     }
 
 print(json.dumps(state()), flush=True)
@@ -339,7 +351,8 @@ def test_a_motion_saved_in_one_process_shows_at_once_in_another(tmp_path):
             [sys.executable, "-c", script, *args], env=env, cwd=cwd, text=True, **kwargs
         )
 
-    reader = run(READER, municipality.code, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    page = reverse("motions:municipality", args=[municipality.slug])
+    reader = run(READER, municipality.code, page, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert reader.stdout is not None and reader.stdin is not None
         before = json.loads(reader.stdout.readline())
@@ -356,3 +369,8 @@ def test_a_motion_saved_in_one_process_shows_at_once_in_another(tmp_path):
     assert before["cache"] == after["cache"] == "RedisCache"
     assert before["status"] != after["status"]
     assert after["version"] != before["version"]
+    # The page: served from the reader's own memory while nothing changed, and
+    # built afresh with the adopted motion at the first request after the save.
+    assert [page["adopted"] for page in before["pages"]] == [False, False]
+    assert before["pages"][1]["queries"] == 0 < before["pages"][0]["queries"]
+    assert after["pages"][0]["adopted"] and after["pages"][0]["queries"] > 0

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString
 
 from kinderpardon.lists import paginate
+from kinderpardon.page_cache import public_page
 from motions.maps.render import municipality_outline
 from motions.models import Council, Motion
 from municipalities.models import Faction, Municipality
@@ -15,6 +16,7 @@ from .overview import overview
 from .sentences import ending_sentence, origin_sentence, status_sentence
 
 
+@public_page
 def municipality_list(request: HttpRequest) -> HttpResponse:
     municipalities = (
         Council.objects.with_status().with_latest_motion().for_list().order_by("name", "pk")
@@ -30,6 +32,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = get_object_or_404(
         Council.objects.with_status().select_related("province"), slug=slug
@@ -81,6 +84,7 @@ def origins(municipality: Council) -> list[SafeString]:
     return [origin_sentence(origin) for origin in predecessors]
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     """What the campaign asks, where the councils stand, and what happened last."""
     # The overview's fields are the template's names (total, counters, latest, ...).

@@ -5,12 +5,14 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from kinderpardon.lists import paginate
+from kinderpardon.page_cache import public_page
 from motions.models import Motion
 
 from .documents import FilledModelMotion, shown_model_motions
 from .forms import DownloadForm, MunicipalityForm
 
 
+@public_page
 def model_motion(request: HttpRequest) -> HttpResponse:
     """The example motion(s) to read, filled in for a chosen municipality, with
     downloads and the adopted motions a council member can cite (a page at a
@@ -30,6 +32,7 @@ def model_motion(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def model_motion_download(request: HttpRequest, slug: str) -> HttpResponse:
     """One example motion as .txt or .docx, filled in when ``gemeente`` is given."""
     model_motion = {m.slug: m for m in shown_model_motions()}.get(slug)

@@ -15,6 +15,7 @@ from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from kinderpardon.page_cache import public_page
 from municipalities.models import Boundary
 
 from .render import (
@@ -58,6 +59,7 @@ def _map_settings() -> dict[str, Any]:
     }
 
 
+@public_page
 @require_safe
 def map_page(request: HttpRequest) -> HttpResponse:
     # 1: active municipalities with status, province and whether they have a boundary
@@ -82,6 +84,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 @xframe_options_exempt
 def map_embed(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from kinderpardon import ratelimit
+from kinderpardon.page_cache import public_page
 from motions.models import ActionReport
 from municipalities.forms import MunicipalityNameField, municipality_names
 
@@ -46,6 +47,7 @@ def over_rate_limit(request: HttpRequest) -> bool:
     return max(counts) > settings.REPORT_RATE_LIMIT
 
 
+@public_page
 @transaction.non_atomic_requests
 @require_http_methods(["GET", "HEAD", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
