@@ -35,6 +35,7 @@ touches the database.
 """
 
 import dataclasses
+import gzip
 import hashlib
 import re
 import threading
@@ -61,6 +62,7 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 # Exactly what Django's {% csrf_token %} writes; the token is put back per visitor.
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # The cookies that make a page someone's own.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
 # The headers a stored page keeps; Django's own middleware adds the rest on every answer.
@@ -84,8 +86,11 @@ def public_page(view: View) -> View:
 
 @dataclasses.dataclass(frozen=True)
 class Page:
+    """A stored answer, its headers complete, so that serving it does no work."""
+
     body: bytes
-    headers: tuple[tuple[str, str], ...]
+    gzipped: bytes | None  # None for a page with a form: compressing a token invites BREACH
+    headers: dict[str, str]
     etag: str | None  # None for a page with a visitor's CSRF token
     stored_at: int  # Unix time, whole seconds like HTTP dates
 
@@ -156,30 +161,21 @@ def _is_personal(request: HttpRequest) -> bool:
 
 
 def _answer(request: HttpRequest, page: Page) -> HttpResponseBase:
-    body = page.body
     if page.has_form:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-    response = HttpResponse(body)
-    for name, value in page.headers:
-        response[name] = value
-    return _validators(request, response, page)
-
-
-def _validators(request: HttpRequest, response: HttpResponse, page: Page) -> HttpResponseBase:
-    patch_vary_headers(response, ["Cookie"])
-    if page.has_form:
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
-    assert page.etag is not None
-    response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(page.stored_at)
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-    return (
-        get_conditional_response(
-            request, etag=page.etag, last_modified=page.stored_at, response=response
+        body = page.body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        return HttpResponse(body, headers=page.headers)
+    meta = request.META
+    if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
+        not_modified = get_conditional_response(
+            request, etag=page.etag, last_modified=page.stored_at
         )
-        or response
-    )
+        if not_modified is not None:
+            for name, value in page.headers.items():
+                not_modified[name] = value
+            return not_modified
+    if page.gzipped is not None and ACCEPTS_GZIP.search(meta.get("HTTP_ACCEPT_ENCODING", "")):
+        return HttpResponse(page.gzipped, headers={**page.headers, "Content-Encoding": "gzip"})
+    return HttpResponse(page.body, headers=page.headers)
 
 
 def _page(request: HttpRequest, response: HttpResponse) -> Page | None:
@@ -192,16 +188,21 @@ def _page(request: HttpRequest, response: HttpResponse) -> Page | None:
         or response.has_header("Cache-Control")  # the view decided for itself
     ):
         return None
+    kept = HttpResponse(headers={n: response[n] for n in KEPT_HEADERS if response.has_header(n)})
+    patch_vary_headers(kept, ["Cookie"])
+    stored_at = int(time.time())
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token
+        patch_cache_control(kept, private=True, no_cache=True)
+        body = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        return Page(body, None, dict(kept.items()), None, stored_at)
     body = response.content
-    has_form = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
-    if has_form:
-        body = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", body)
-    return Page(
-        body=body,
-        headers=tuple((name, response[name]) for name in KEPT_HEADERS if response.has_header(name)),
-        etag=None if has_form else f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',
-        stored_at=int(time.time()),
-    )
+    etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+    patch_vary_headers(kept, ["Accept-Encoding"])
+    patch_cache_control(kept, public=True, max_age=0, must_revalidate=True)
+    kept["ETag"] = etag
+    kept["Last-Modified"] = http_date(stored_at)
+    gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    return Page(body, gzipped, dict(kept.items()), etag, stored_at)
 
 
 class PublicPageCacheMiddleware:

@@ -25,6 +25,7 @@ when the save's redirect lands on another process. Set a few hundred
 milliseconds where that GET costs more than it is worth.
 """
 
+import datetime
 import time
 import uuid
 
@@ -55,7 +56,24 @@ def version() -> str:
     ttl = settings.PUBLIC_DATA_VERSION_TTL_MS / 1000
     if _copy is None or ttl <= 0 or now - _copy[1] >= ttl:
         _copy = (_shared_token(), now)
-    return f"{_copy[0]}-{timezone.localdate():%Y%m%d}"
+    return f"{_copy[0]}-{_today()}"
+
+
+# Today's date as the version shows it, and until when (time.time()) it holds.
+_day: tuple[str, float] = ("", 0.0)
+
+
+def _today() -> str:
+    """Today's local date, worked out again only after midnight: this runs on
+    every request of a cached page, where a time-zone conversion shows."""
+    global _day
+    if time.time() >= _day[1]:
+        today = timezone.localdate()
+        midnight = datetime.datetime.combine(
+            today + datetime.timedelta(days=1), datetime.time(), timezone.get_current_timezone()
+        )
+        _day = (f"{today:%Y%m%d}", midnight.timestamp())
+    return _day[0]
 
 
 def _set_new_token() -> None:

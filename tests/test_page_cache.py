@@ -2,6 +2,7 @@
 database while nothing public changed, fresh at once after a change, never a
 volunteer's page for a visitor, and the report form still works for everyone."""
 
+import gzip
 import re
 
 import pytest
@@ -49,6 +50,17 @@ def test_a_repeat_visit_is_served_without_the_database(client, utrecht, django_a
     assert "Cookie" in again["Vary"]
     assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
     assert again["X-Frame-Options"] == "DENY"
+
+
+def test_a_browser_that_accepts_gzip_gets_the_page_compressed(client, utrecht):
+    plain = client.get(municipality_url(utrecht))
+
+    compressed = client.get(municipality_url(utrecht), headers={"accept-encoding": "gzip, br"})
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 2
+    assert "Accept-Encoding" in compressed["Vary"]
 
 
 def test_a_browser_that_has_the_page_gets_304(client, utrecht, django_assert_num_queries):
@@ -166,6 +178,9 @@ def test_the_report_form_from_the_cache_works_for_every_visitor(
     assert csrf_token(first_page) != csrf_token(second_page)
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
     assert "private" in second_page["Cache-Control"]
+    assert not Client().get(FORM, headers={"accept-encoding": "gzip"}).has_header(
+        "Content-Encoding"
+    )  # a secret in a compressed page can be guessed (BREACH)
     assert not second_page.has_header("ETag")
     # ...and both reports are accepted.
     for visitor, page, name in [(second, second_page, "Ria"), (first, first_page, "Piet")]:
@@ -189,7 +204,7 @@ def test_a_cached_form_with_a_token_from_another_visitor_is_refused(utrecht):
 
 
 def page_of(size: int) -> Page:
-    return Page(body=b"x" * size, headers=(), etag='W/"x"', stored_at=0)
+    return Page(body=b"x" * size, gzipped=None, headers={}, etag='W/"x"', stored_at=0)
 
 
 def test_the_store_keeps_to_its_memory_bound_dropping_the_least_recently_used(settings):

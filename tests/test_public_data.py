@@ -374,3 +374,15 @@ def test_a_motion_saved_in_one_process_shows_at_once_in_another(tmp_path):
     assert [page["adopted"] for page in before["pages"]] == [False, False]
     assert before["pages"][1]["queries"] == 0 < before["pages"][0]["queries"]
     assert after["pages"][0]["adopted"] and after["pages"][0]["queries"] > 0
+
+
+def test_the_version_moves_on_at_midnight_without_a_save(monkeypatch):
+    """Which municipalities exist depends on the day: a merger takes effect at
+    midnight, and every cached page must follow without anyone saving."""
+    today = public_data.version()
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    midnight = datetime.datetime.combine(tomorrow, datetime.time()).astimezone().timestamp()
+    monkeypatch.setattr(public_data.time, "time", lambda: midnight + 1)
+    monkeypatch.setattr(public_data.timezone, "localdate", lambda: tomorrow)
+
+    assert public_data.version() == today.replace(today[-8:], f"{tomorrow:%Y%m%d}")

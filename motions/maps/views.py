@@ -2,7 +2,6 @@
 shareable image, served with validators so that a repeat visit costs no query
 and a ``304`` (the builds themselves: ``render.py``)."""
 
-import re
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from kinderpardon.page_cache import public_page
+from kinderpardon.page_cache import ACCEPTS_GZIP, public_page
 from municipalities.models import Boundary
 
 from .render import (
@@ -30,7 +29,6 @@ from .render import (
 
 # Browsers reuse the data this long without asking; then they revalidate (304).
 MAX_AGE = 60  # seconds
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def serve_build(request: HttpRequest, build: Build) -> HttpResponse:
