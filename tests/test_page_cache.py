@@ -178,8 +178,8 @@ def test_the_report_form_from_the_cache_works_for_every_visitor(
     assert csrf_token(first_page) != csrf_token(second_page)
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
     assert "private" in second_page["Cache-Control"]
-    assert not Client().get(FORM, headers={"accept-encoding": "gzip"}).has_header(
-        "Content-Encoding"
+    assert (
+        not Client().get(FORM, headers={"accept-encoding": "gzip"}).has_header("Content-Encoding")
     )  # a secret in a compressed page can be guessed (BREACH)
     assert not second_page.has_header("ETag")
     # ...and both reports are accepted.
