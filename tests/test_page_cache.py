@@ -220,3 +220,28 @@ def test_the_store_keeps_to_its_memory_bound_dropping_the_least_recently_used(se
     assert len(kept) == 2**20 // 100_000
     assert store.get("v2", "/0") is None  # a new version empties the store
     assert store.get("v2", "/11") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_browsers_send_the_cached_report_form(chromium, live_server, settings):
+    """Two visitors in Chromium: the second gets the form from the cache, with
+    a token of its own, and both reports arrive."""
+    settings.REPORT_NOTIFY_EMAILS = []
+    make_municipality(name="Utrecht", slug="utrecht")
+    for name in ["Ria", "Piet"]:
+        context = chromium.new_context(locale="nl-NL")
+        try:
+            page = context.new_page()
+            page.goto(live_server.url + FORM)
+            page.fill("#id_reporter_name", name)
+            page.check(f"input[name=reporter_role][value={ActionReport.Role.CLERK}]")
+            page.fill("#id_reporter_email", "griffie@example.org")
+            page.fill("#id_municipality", "Utrecht")
+            page.check(f"input[name=action][value={ActionReport.Action.ADOPTED}]")
+            page.fill("#id_happened", "15-04-2025")
+            page.check("#id_consent")
+            page.get_by_role("button", name="Verstuur melding").click()
+            page.wait_for_url(live_server.url + reverse("motions:report_thanks"))
+        finally:
+            context.close()
+    assert sorted(ActionReport.objects.values_list("reporter_name", flat=True)) == ["Piet", "Ria"]
