@@ -170,8 +170,9 @@ CACHES: dict[str, dict[str, Any]] = {
 # shared one again (kinderpardon/public_data.py); 0: read it on every use.
 PUBLIC_DATA_VERSION_TTL_MS = env_int("PUBLIC_DATA_VERSION_TTL_MS", 0)
 # How much memory each process may give to cached public pages
-# (kinderpardon/page_cache.py); 0 switches the page cache off.
-PUBLIC_PAGE_CACHE_MB = env_int("PUBLIC_PAGE_CACHE_MB", 64)
+# (kinderpardon/page_cache.py); 0 switches the page cache off, as in
+# development, where an edited template must show at the next reload.
+PUBLIC_PAGE_CACHE_MB = env_int("PUBLIC_PAGE_CACHE_MB", 0 if DEBUG else 64)
 # Behind our load balancer the visitor's address is the last X-Forwarded-For
 # entry, the one the balancer appends; earlier entries come from the client.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)

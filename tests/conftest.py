@@ -118,6 +118,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def page_cache(settings):
+    """The tests run with the public pages' cache on, as production does."""
+    settings.PUBLIC_PAGE_CACHE_MB = 64
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters and cached data must not leak from one test to the next."""
     cache.clear()

@@ -343,6 +343,7 @@ def test_a_motion_saved_in_one_process_shows_at_once_in_another(tmp_path):
         "DATABASE_URL": database_url(tmp_path),
         "REDIS_URL": shared_redis(),
         "PUBLIC_DATA_VERSION_TTL_MS": str(settings.PUBLIC_DATA_VERSION_TTL_MS),
+        "PUBLIC_PAGE_CACHE_MB": str(settings.PUBLIC_PAGE_CACHE_MB),
     }
     cwd = settings.BASE_DIR
 
