@@ -25,6 +25,7 @@ import os
 import platform
 import secrets
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -243,6 +244,12 @@ def throughput_table(
                 below.setdefault(label, []).append(name)
             cells += [f"{rate:,.0f}", share]
         lines.append(f"| {label} | {' | '.join(cells)} | {ms(hits[path])} |")
+    hellos = [
+        f"{statistics.median(hello for _, hello in results.values()):,.0f} req/s with {name}"
+        for name, results in (("SQLite", sqlite), ("PG+Redis", postgres))
+        if results
+    ]
+    lines.append(f"\nThe hello-world, median over the pages' turns: {', '.join(hellos)}.")
     return lines, [f"{label} ({', '.join(names)})" for label, names in below.items()]
 
 
