@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup data lint format clean chromium redis bench package-check
+.PHONY: run test setup data lint format clean chromium redis wrk bench package-check
 
 run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
 	$(BIN)/python manage.py create_dev_login
@@ -78,5 +78,15 @@ package-check: $(STAMP) ## build the wheel and prove it runs outside the checkou
 	"$$tmp/venv/bin/django-admin" check && \
 	"$$tmp/venv/bin/python" "$(CURDIR)/.ci/installed_smoke.py"
 
-bench: $(STAMP) ## benchmarks: imports and page timings, printed as a Markdown table
-	$(BIN)/python bench/run.py
+# The benchmark's served half loads gunicorn with wrk, from Debian.
+wrk:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
+
+# SQLite always; PostgreSQL + Redis too when a PostgreSQL server answers on
+# 127.0.0.1:5432 (then Redis is started as for the tests). QUICK=1: 1x data
+# only, fewer runs, shorter wrk runs, to try it out. README "Benchmarks".
+bench: $(STAMP) wrk ## benchmarks: imports, every page at 1x/10x/100x data, gunicorn vs hello-world
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" \
+		2>/dev/null; then $(MAKE) --no-print-directory redis; fi
+	$(if $(QUICK),BENCH_FACTORS=1 BENCH_RUNS=5 BENCH_WRK_SECONDS=2) $(BIN)/python -m bench.run

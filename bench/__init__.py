@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): ``run.py`` drives them; README "Benchmarks" says what they show."""
