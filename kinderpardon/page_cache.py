@@ -19,9 +19,9 @@ What is never cached or served from the cache:
 - a view that is not marked (the workspace, the admin, the files).
 
 A page with a form carries a CSRF token that belongs to one visitor. It is
-stored with the token taken out and gets each visitor's own token put back
-(Django's CSRF middleware, outside this one, sets the matching cookie); such a
-page is ``private`` for proxies and has no ``ETag``. Every other page has an
+stored with the token taken out and gets each visitor's own token put back,
+with the matching cookie, by the steps of Django's own CSRF middleware; such a
+page is ``private`` for proxies, has no ``ETag`` and is never compressed. Every other page has an
 ``ETag`` (a digest of its body) and ``Last-Modified``, and ``Cache-Control:
 public, max-age=0, must-revalidate``: a browser or a proxy in front asks again
 each time and gets a ``304`` when nothing changed.
@@ -29,12 +29,13 @@ each time and gets a ``304`` when nothing changed.
 The store is a plain dict per process, least recently used first out, bounded
 by ``PUBLIC_PAGE_CACHE_MB``; a process keeps it in memory because fetching a
 page body from Redis on every request would cost about as much as the request
-itself (measured in issue 11). Sits in ``MIDDLEWARE`` after the CSRF middleware
-and before authentication, so a hit skips the rest of the stack and never
-touches the database.
+itself (measured in issue 11). Sits in ``MIDDLEWARE`` right after the security
+and static-file middleware, so a hit skips the rest of the stack (sessions,
+languages, CSRF, authentication, history) and never touches the database.
 """
 
 import dataclasses
+import functools
 import gzip
 import hashlib
 import re
@@ -42,7 +43,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import wraps
 from typing import TypeVar
 
 from django.conf import settings
@@ -50,7 +50,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -75,7 +75,7 @@ KEPT_HEADERS = (
 def public_page(view: View) -> View:
     """Mark a view whose GET answer is the same for every anonymous visitor."""
 
-    @wraps(view)
+    @functools.wraps(view)
     def marked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         response.public_page = True  # type: ignore[attr-defined]
@@ -89,7 +89,8 @@ class Page:
     """A stored answer, its headers complete, so that serving it does no work."""
 
     body: bytes
-    gzipped: bytes | None  # None for a page with a form: compressing a token invites BREACH
+    # None for an image, and for a page with a form: a compressed token invites BREACH.
+    gzipped: bytes | None
     headers: dict[str, str]
     etag: str | None  # None for a page with a visitor's CSRF token
     stored_at: int  # Unix time, whole seconds like HTTP dates
@@ -97,6 +98,14 @@ class Page:
     @property
     def has_form(self) -> bool:
         return self.etag is None
+
+    @functools.cached_property
+    def length(self) -> str:
+        return str(len(self.body))
+
+    @functools.cached_property
+    def gzipped_length(self) -> str:
+        return str(len(self.gzipped or b""))
 
 
 class Store:
@@ -153,17 +162,23 @@ def _key(request: HttpRequest) -> str | None:
     except DisallowedHost:
         return None
     query = request.META.get("QUERY_STRING", "")
-    return f"{request.scheme}://{host}{request.path}?{query}#{translation.get_language()}"
+    # The language is the path's (i18n_patterns); the locale middleware comes later.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    return f"{request.scheme}://{host}{request.path}?{query}#{language}"
 
 
 def _is_personal(request: HttpRequest) -> bool:
     return any(name in request.COOKIES for name in PERSONAL_COOKIES)
 
 
-def _answer(request: HttpRequest, page: Page) -> HttpResponseBase:
+def _answer(request: HttpRequest, page: Page, csrf: CsrfViewMiddleware) -> HttpResponseBase:
     if page.has_form:
+        # Django's own CSRF steps, as its middleware (further in) would take
+        # them: read the visitor's cookie, give a token of it, set the cookie.
+        csrf.process_request(request)
         body = page.body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        return HttpResponse(body, headers=page.headers)
+        response = HttpResponse(body, headers={**page.headers, "Content-Length": str(len(body))})
+        return csrf.process_response(request, response)
     meta = request.META
     if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
         not_modified = get_conditional_response(
@@ -174,8 +189,9 @@ def _answer(request: HttpRequest, page: Page) -> HttpResponseBase:
                 not_modified[name] = value
             return not_modified
     if page.gzipped is not None and ACCEPTS_GZIP.search(meta.get("HTTP_ACCEPT_ENCODING", "")):
-        return HttpResponse(page.gzipped, headers={**page.headers, "Content-Encoding": "gzip"})
-    return HttpResponse(page.body, headers=page.headers)
+        headers = {"Content-Encoding": "gzip", "Content-Length": page.gzipped_length}
+        return HttpResponse(page.gzipped, headers={**page.headers, **headers})
+    return HttpResponse(page.body, headers={**page.headers, "Content-Length": page.length})
 
 
 def _page(request: HttpRequest, response: HttpResponse) -> Page | None:
@@ -183,7 +199,7 @@ def _page(request: HttpRequest, response: HttpResponse) -> Page | None:
     session = getattr(request, "session", None)
     if (
         response.status_code != 200
-        or response.cookies
+        or set(response.cookies) - {settings.CSRF_COOKIE_NAME}
         or (session is not None and session.modified)
         or response.has_header("Cache-Control")  # the view decided for itself
     ):
@@ -191,23 +207,26 @@ def _page(request: HttpRequest, response: HttpResponse) -> Page | None:
     kept = HttpResponse(headers={n: response[n] for n in KEPT_HEADERS if response.has_header(n)})
     patch_vary_headers(kept, ["Cookie"])
     stored_at = int(time.time())
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token
-        patch_cache_control(kept, private=True, no_cache=True)
-        body = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-        return Page(body, None, dict(kept.items()), None, stored_at)
     body = response.content
+    if CSRF_INPUT.search(body):  # a form, with this visitor's CSRF token
+        patch_cache_control(kept, private=True, no_cache=True)
+        body = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", body)
+        return Page(body, None, dict(kept.items()), None, stored_at)
     etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
     patch_vary_headers(kept, ["Accept-Encoding"])
     patch_cache_control(kept, public=True, max_age=0, must_revalidate=True)
     kept["ETag"] = etag
     kept["Last-Modified"] = http_date(stored_at)
-    gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    # An image is compressed already: gzip would only cost time.
+    compressible = not kept["Content-Type"].startswith("image/")
+    gzipped = gzip.compress(body, compresslevel=6, mtime=0) if compressible else None
     return Page(body, gzipped, dict(kept.items()), etag, stored_at)
 
 
 class PublicPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD") or _is_personal(request):
@@ -218,7 +237,7 @@ class PublicPageCacheMiddleware:
         key = _key(request)
         version = public_data.version()
         if key is not None and (page := store.get(version, key)) is not None:
-            return _answer(request, page)
+            return _answer(request, page, self.csrf)
         response = self.get_response(request)
         if (
             key is not None
@@ -228,5 +247,5 @@ class PublicPageCacheMiddleware:
             and (page := _page(request, response)) is not None
         ):
             store.put(version, key, page)
-            return _answer(request, page)
+            return _answer(request, page, self.csrf)
         return response

@@ -102,13 +102,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the rest: a cached public page skips it all, and the database.
+    "kinderpardon.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # After CSRF (a cached form gets each visitor's own token), before the rest:
-    # a cached public page skips authentication, history and the database.
-    "kinderpardon.page_cache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -168,7 +167,8 @@ CACHES: dict[str, dict[str, Any]] = {
 }
 # How long a process may keep the public data's version before reading the
 # shared one again (kinderpardon/public_data.py); 0: read it on every use.
-PUBLIC_DATA_VERSION_TTL_MS = env_int("PUBLIC_DATA_VERSION_TTL_MS", 0)
+# Reading Redis on every cached page halved the pages served (issue 11).
+PUBLIC_DATA_VERSION_TTL_MS = env_int("PUBLIC_DATA_VERSION_TTL_MS", 100)
 # How much memory each process may give to cached public pages
 # (kinderpardon/page_cache.py); 0 switches the page cache off, as in
 # development, where an edited template must show at the next reload.

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 
+from kinderpardon import page_cache, public_data
 from motions.models import Motion
 from municipalities.models import Faction, Municipality, Party, Province, Succession
 from workspace import roles
@@ -118,15 +119,16 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
-    """The tests run with the public pages' cache on, as production does."""
+def empty_cache(settings):
+    """Rate-limit counters and cached data must not leak from one test to the
+    next: each test starts with an empty cache and a public data version of its
+    own (the process's copy of the old one would otherwise hold for
+    PUBLIC_DATA_VERSION_TTL_MS), and with the public pages' cache on, as
+    production has it."""
     settings.PUBLIC_PAGE_CACHE_MB = 64
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit counters and cached data must not leak from one test to the next."""
     cache.clear()
+    page_cache.store.clear()
+    public_data.renew()
     yield
     cache.clear()
 

@@ -276,9 +276,7 @@ def page():
     return {"adopted": b"status-adopted" in response.content, "queries": len(queries)}
 
 def state():
-    build = render.cached_build(
-        "geojson", render.build_geojson, "application/geo+json", compress=True
-    )
+    build = render.cached_build("geojson", render.build_geojson, "application/geo+json")
     features = json.loads(build.body)["features"]
     return {
         "cache": type(caches["default"]).__name__,
@@ -359,7 +357,7 @@ def test_a_motion_saved_in_one_process_shows_at_once_in_another(tmp_path):
         before = json.loads(reader.stdout.readline())
         writer = run(WRITER, str(motion.pk))
         assert writer.wait(timeout=60) == 0
-        # The documented bound: PUBLIC_DATA_VERSION_TTL_MS after the save (0 by default).
+        # The documented bound: PUBLIC_DATA_VERSION_TTL_MS after the save (100 ms by default).
         time.sleep(settings.PUBLIC_DATA_VERSION_TTL_MS / 1000)
         reader.stdin.write("\n")
         reader.stdin.flush()

@@ -7,13 +7,10 @@ so no process serves an outdated build.
 """
 
 import dataclasses
-import gzip
-import hashlib
 import io
 import json
 import math
 import re
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -314,44 +311,29 @@ def build_image() -> bytes:
 
 @dataclasses.dataclass(frozen=True)
 class Build:
-    """A built body with its validators; what the cache holds."""
+    """A built body and its type; what the cache holds."""
 
     body: bytes
-    gzipped: bytes | None
     content_type: str
-    etag: str
-    built_at: int  # Unix time, whole seconds like HTTP dates
 
 
 # This process's copy of the last build of each kind, with its cache key: the
-# GeoJSON is 41 KB, and fetching it from Redis on every request halved the
-# requests served (issue 11).
+# PNG takes about 0.4 s to draw, and the GeoJSON is 195 KB to fetch from Redis.
 _builds: dict[str, tuple[str, Build]] = {}
 
 
-def cached_build(
-    name: str, make: Callable[[], bytes], content_type: str, *, compress: bool
-) -> Build:
-    """The build of ``make`` for the current data: from the cache, or made now.
-
-    The ETag is a digest of the body itself, so it is right even for a build
-    that raced with a change; the cache key has the public data's version,
-    read first, so a change makes every process build afresh (or take the
-    build another process made from the shared cache).
-    """
+def cached_build(name: str, make: Callable[[], bytes], content_type: str) -> Build:
+    """The build of ``make`` for the current data: this process's copy, the one
+    another process put in the shared cache, or made now. The cache key has the
+    public data's version, read first, so a change makes every process build
+    afresh (or take the build another process made). Validators and
+    compression come from the page cache (``kinderpardon/page_cache.py``)."""
     key = f"map:{name}:{public_data.version()}"
     if (copy := _builds.get(name)) is not None and copy[0] == key:
         return copy[1]
     build = shared_cache.get(key)
     if build is None:
-        body = make()
-        build = Build(
-            body=body,
-            gzipped=gzip.compress(body, compresslevel=9, mtime=0) if compress else None,
-            content_type=content_type,
-            etag=f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',
-            built_at=int(time.time()),
-        )
+        build = Build(body=make(), content_type=content_type)
         shared_cache.set(key, build, BUILD_SECONDS)
     _builds[name] = (key, build)
     return build

@@ -1,6 +1,7 @@
 """The public map: the page, its embeddable version, its GeoJSON data and a
-shareable image, served with validators so that a repeat visit costs no query
-and a ``304`` (the builds themselves: ``render.py``)."""
+shareable image. All four are public pages (``kinderpardon/page_cache.py``):
+served from memory, gzipped where it helps, with validators so that a repeat
+visit costs no query and a ``304``; the builds themselves: ``render.py``."""
 
 from typing import Any
 
@@ -9,44 +10,20 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from kinderpardon.page_cache import ACCEPTS_GZIP, public_page
+from kinderpardon.page_cache import public_page
 from municipalities.models import Boundary
 
 from .render import (
     IMAGE_SIZE,
-    Build,
     build_geojson,
     build_image,
     cached_build,
     legend,
     public_municipalities,
 )
-
-# Browsers reuse the data this long without asking; then they revalidate (304).
-MAX_AGE = 60  # seconds
-
-
-def serve_build(request: HttpRequest, build: Build) -> HttpResponse:
-    """``build`` as a response: 304 when the visitor has it, gzip when accepted."""
-    response = get_conditional_response(request, etag=build.etag, last_modified=build.built_at)
-    if response is None:
-        wants_gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
-        if build.gzipped is not None and wants_gzip:
-            response = HttpResponse(build.gzipped, content_type=build.content_type)
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(build.body, content_type=build.content_type)
-    if build.gzipped is not None:
-        patch_vary_headers(response, ["Accept-Encoding"])
-    response["ETag"] = build.etag
-    response["Last-Modified"] = http_date(build.built_at)
-    patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
-    return response
 
 
 def _map_settings() -> dict[str, Any]:
@@ -100,14 +77,15 @@ def map_embed(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_safe
 def map_data(request: HttpRequest) -> HttpResponse:
-    build = cached_build("geojson", build_geojson, "application/geo+json", compress=True)
-    return serve_build(request, build)
+    build = cached_build("geojson", build_geojson, "application/geo+json")
+    return HttpResponse(build.body, content_type=build.content_type)
 
 
+@public_page
 @require_safe
 def map_image(request: HttpRequest) -> HttpResponse:
-    # PNG is compressed already: gzip would only cost time.
-    build = cached_build("png", build_image, "image/png", compress=False)
-    return serve_build(request, build)
+    build = cached_build("png", build_image, "image/png")
+    return HttpResponse(build.body, content_type=build.content_type)
