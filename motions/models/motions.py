@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -222,15 +222,13 @@ class Motion(Versioned):
         return format_partial(self.decided_on, self.decided_precision)
 
     @classmethod
-    def status_rank_expression(cls) -> Case:
-        """SQL for the rank of a motion's status among MunicipalityStatus."""
-        return Case(
-            *(
-                When(status=motion_status, then=Value(MunicipalityStatus.rank(municipality_status)))
-                for motion_status, municipality_status in cls.MUNICIPALITY_STATUS.items()
-            ),
-            default=Value(0),
-        )
+    def statuses_giving(cls, municipality_status: MunicipalityStatus) -> list[str]:
+        """The motion statuses that give a municipality ``municipality_status``."""
+        return [
+            motion_status
+            for motion_status, status in cls.MUNICIPALITY_STATUS.items()
+            if status == municipality_status
+        ]
 
     def clean(self) -> None:
         clean_partial(self, "submitted")
