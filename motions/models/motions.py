@@ -211,6 +211,8 @@ class Motion(Versioned):
             # /voorbeeldmotie/).
             OrderingIndex(*NEWEST_FIRST, name="motion_newest_first"),
             OrderingIndex("level", "status", *NEWEST_FIRST, name="motion_level_status_newest"),
+            # A council's motions newest first (its pages, its latest motion in the triage queue).
+            OrderingIndex("municipality", *NEWEST_FIRST, name="motion_council_newest"),
             # The latest outcomes on the home page, and per council its latest motion.
             models.Index(HAPPENED_ON.desc(), F("id").desc(), name="motion_latest"),
             models.Index(
