@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from motions.councils.views import MOTIONS_SHOWN
 from motions.models import Motion, MotionEvent
 from municipalities.models import Succession
 
@@ -432,7 +433,7 @@ def test_unknown_municipality_gives_the_404_page_in_the_layout(client):
     assert f'href="{LIST}"' in content
 
 
-@pytest.mark.parametrize("size", [2, 20])
+@pytest.mark.parametrize("size", [2, 3 * MOTIONS_SHOWN])
 def test_detail_query_count_does_not_grow(client, django_assert_num_queries, size):
     municipality = make_municipality()
     for n in range(size):
@@ -445,11 +446,45 @@ def test_detail_query_count_does_not_grow(client, django_assert_num_queries, siz
             successor=municipality,
         )
     # 1: the municipality with its status and province
-    # 2: its public motions; 3: their events
-    # 4: its current factions with their parties
-    # 5: the municipalities merged into it; 6: its latest boundary for the outline
-    with django_assert_num_queries(6):
+    # 2: its newest public motions; 3: their events; 4: how many it has;
+    # 5: the motion that gives its status, for the sentence
+    # 6: its current factions with their parties
+    # 7: the municipalities merged into it; 8: its latest boundary for the outline
+    with django_assert_num_queries(8):
         client.get(municipality.get_absolute_url())
+
+
+def test_detail_shows_the_newest_motions_and_links_to_all_of_them(client):
+    municipality = make_municipality(name="Zwolle", slug="zwolle")
+    for n in range(MOTIONS_SHOWN + 2):
+        make_motion(
+            municipality=municipality,
+            title=f"Motie nummer {n}",
+            status=Motion.Status.SUBMITTED,
+            submitted_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n),
+        )
+
+    content = client.get(municipality.get_absolute_url()).content.decode()
+
+    assert f"Motie nummer {MOTIONS_SHOWN + 1}<" in content
+    assert "Motie nummer 1<" not in content
+    assert f'href="{reverse("motions:list")}?municipality=zwolle"' in content
+    assert f"Alle {MOTIONS_SHOWN + 2} moties van Zwolle" in content
+
+
+def test_status_sentence_names_the_deciding_motion_beyond_the_newest(client):
+    municipality = make_municipality(name="Zwolle")
+    make_motion(municipality=municipality, decided_on=datetime.date(2020, 3, 5))
+    for n in range(MOTIONS_SHOWN):  # decided later, so listed before it
+        make_motion(
+            municipality=municipality,
+            status=Motion.Status.REJECTED,
+            decided_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n),
+        )
+
+    content = client.get(municipality.get_absolute_url()).content.decode()
+
+    assert "De gemeenteraad van Zwolle heeft in maart 2020 een motie aangenomen." in content
 
 
 def test_withdrawn_motion_without_a_decision_date_gets_no_made_up_date(client):

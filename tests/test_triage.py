@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from motions.models import ActionReport, Council, Motion, MunicipalityStatus
 from municipalities.models import Boundary, Municipality
+from workspace.outreach.worklists import DASHBOARD_ROWS
+from workspace.triage.forms import DUPLICATE_CHOICES
 
 from .conftest import make_faction, make_motion, make_municipality, make_party, make_province
 from .test_workspace_contacts import make_contact
@@ -319,7 +321,18 @@ def test_duplicate_choice_offers_only_other_reports_of_the_same_municipality(vol
     assert elsewhere.pk not in choices
 
 
-@pytest.mark.parametrize("size", [1, 10])
+def test_duplicate_choice_offers_the_newest_other_reports_oldest_first(volunteer_client):
+    municipality = make_municipality()
+    others = [make_report(municipality=municipality) for _ in range(DUPLICATE_CHOICES + 1)]
+    report = make_report(municipality=municipality)
+
+    form = volunteer_client.get(report_url(report)).context["duplicate_form"]
+
+    choices = [value for value, _ in form.fields["original"].choices if value]
+    assert choices == [other.pk for other in others[1:]]
+
+
+@pytest.mark.parametrize("size", [1, 3 * DASHBOARD_ROWS])
 def test_report_page_query_count_does_not_grow(volunteer_client, django_assert_num_queries, size):
     municipality = make_municipality()
     for _ in range(size):
@@ -329,10 +342,28 @@ def test_report_page_query_count_does_not_grow(volunteer_client, django_assert_n
     volunteer_client.get(report_url(report))
     # 1 session, 2 user, 3-4 the user's permissions (own and through groups),
     # 5 the report with who handled it, its original and its motion,
-    # 6 its municipality with its status, 7 the municipality's motions,
-    # 8 the other reports of the municipality (the duplicate choice)
-    with django_assert_num_queries(8):
+    # 6 its municipality with its status, 7-8 the municipality's newest motions
+    # and how many, 9 the other reports of the municipality (the duplicate choice)
+    with django_assert_num_queries(9):
         volunteer_client.get(report_url(report))
+
+
+def test_report_page_shows_the_newest_motions_and_links_to_the_rest(volunteer_client):
+    municipality = make_municipality(slug="zwolle")
+    for n in range(DASHBOARD_ROWS + 2):
+        make_motion(
+            municipality=municipality,
+            title=f"Besluit nummer {n}",
+            decided_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n),
+        )
+
+    content = volunteer_client.get(report_url(make_report(municipality=municipality))).content
+    content = content.decode()
+
+    assert f"Besluit nummer {DASHBOARD_ROWS + 1}<" in content
+    assert "Besluit nummer 1<" not in content
+    log = reverse("workspace:municipality", args=["zwolle"])
+    assert f'href="{log}#motions-heading">En nog 2 moties' in content
 
 
 # --- the document -----------------------------------------------------------------------

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from municipalities.models import ContactMoment
 from workspace import roles
+from workspace.outreach.views import MOTIONS_PER_PAGE
+from workspace.outreach.worklists import DASHBOARD_ROWS
 
 from .conftest import make_faction, make_motion, make_municipality, make_province, make_user
 
@@ -228,7 +230,7 @@ def test_unknown_municipality_is_404(volunteer_client):
     assert volunteer_client.get("/werk/gemeenten/bestaat-niet/").status_code == 404
 
 
-@pytest.mark.parametrize("size", [2, 20])
+@pytest.mark.parametrize("size", [2, 3 * MOTIONS_PER_PAGE])
 def test_log_query_count_does_not_grow(volunteer_client, django_assert_num_queries, size):
     municipality = make_municipality()
     for _ in range(size):
@@ -236,12 +238,48 @@ def test_log_query_count_does_not_grow(volunteer_client, django_assert_num_queri
         make_faction(municipality=municipality)
         make_motion(municipality=municipality)
     # 1: session; 2: user; 3, 4: the user's own and group permissions;
-    # 5: municipality with its derived status and province; 6: motions;
-    # 7: current factions with party; 8: contacts with volunteer and faction party;
-    # 9: faction choices of the contact form; 10: the latest term, for the
-    # faction form's default; 11: party choices of the faction form
-    with django_assert_num_queries(11):
+    # 5: municipality with its derived status and province; 6, 7: how many
+    # motions, and a page of them; 8: current factions with party; 9, 10: the
+    # newest contacts with volunteer and faction party, and how many;
+    # 11: faction choices of the contact form; 12: the latest term, for the
+    # faction form's default; 13: party choices of the faction form
+    with django_assert_num_queries(13):
         volunteer_client.get(log_url(municipality))
+
+
+def test_log_shows_the_newest_contacts_and_links_to_the_rest(volunteer_client):
+    municipality = make_municipality(name="Zwolle")
+    for n in range(DASHBOARD_ROWS + 3):
+        make_contact(
+            municipality=municipality,
+            date=datetime.date(2025, 1, 1) + datetime.timedelta(days=n),
+            summary=f"Gesprek nummer {n}",
+        )
+
+    content = volunteer_client.get(log_url(municipality)).content.decode()
+
+    assert f"Contactgeschiedenis ({DASHBOARD_ROWS + 3})" in content
+    assert f"Gesprek nummer {DASHBOARD_ROWS + 2}" in content
+    assert "Gesprek nummer 2<" not in content
+    assert f'href="{reverse("workspace:contacts")}?q=Zwolle">En nog 3 contacten' in content
+
+
+def test_log_pages_through_the_motions(volunteer_client):
+    municipality = make_municipality()
+    for n in range(MOTIONS_PER_PAGE + 1):
+        make_motion(
+            municipality=municipality,
+            title=f"Besluit nummer {n}",
+            decided_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n),
+        )
+
+    first = volunteer_client.get(log_url(municipality)).content.decode()
+    second = volunteer_client.get(log_url(municipality) + "?page=2").content.decode()
+
+    assert f"Besluit nummer {MOTIONS_PER_PAGE}<" in first
+    assert "Besluit nummer 0<" not in first
+    assert f"pagina 1 van 2 ({MOTIONS_PER_PAGE + 1} moties)" in first
+    assert "Besluit nummer 0<" in second
 
 
 # --- ticking off a follow-up -----------------------------------------------------

@@ -312,3 +312,34 @@ def test_the_dashboard_shows_the_first_rows_of_long_worklists_with_counts_and_li
     assert "En nog 2 meldingen: alle meldingen" in reports
     listed = volunteer_client.get(contacts, {"volunteer": volunteer.pk, "follow_up": "open"})
     assert all(f"Gemeente {n:02}" in listed.content.decode() for n in range(DASHBOARD_ROWS + 2))
+
+
+def make_new_reports(number: int) -> None:
+    municipality = make_municipality()
+    ActionReport.objects.bulk_create(
+        ActionReport(municipality=municipality, action="adopted") for _ in range(number)
+    )
+
+
+def test_the_dashboard_counts_reports_with_a_thousands_separator(volunteer_client):
+    from workspace.outreach.worklists import COUNT_LIMIT, DASHBOARD_ROWS
+
+    make_new_reports(COUNT_LIMIT)
+
+    reports = section(volunteer_client, "reports-heading")
+
+    assert "Meldingen om af te handelen (1.000)" in reports
+    assert f"En nog {COUNT_LIMIT - DASHBOARD_ROWS} meldingen: alle meldingen" in reports
+
+
+def test_the_dashboard_says_more_than_a_thousand_reports_without_counting_them_all(
+    volunteer_client,
+):
+    from workspace.outreach.worklists import COUNT_LIMIT
+
+    make_new_reports(COUNT_LIMIT + 1)
+
+    reports = section(volunteer_client, "reports-heading")
+
+    assert "Meldingen om af te handelen (meer dan 1.000)" in reports
+    assert f'<a href="{reverse("workspace:reports")}">Alle meldingen</a>' in reports

@@ -8,12 +8,15 @@ from django.utils.safestring import SafeString
 from kinderpardon.lists import paginate
 from kinderpardon.page_cache import public_page
 from motions.maps.render import municipality_outline
-from motions.models import Council, Motion
+from motions.models import Council, Motion, MunicipalityStatus
 from municipalities.models import Faction, Municipality
 
 from .filters import MunicipalityFilter
 from .overview import overview
 from .sentences import ending_sentence, origin_sentence, status_sentence
+
+# A council's page shows its newest motions and links to the list for the rest.
+MOTIONS_SHOWN = 10
 
 
 @public_page
@@ -37,20 +40,16 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = get_object_or_404(
         Council.objects.with_status().select_related("province"), slug=slug
     )
-    motions = list(
-        Motion.objects.public()
-        .for_municipality(municipality)
-        .newest_first()
-        .prefetch_related("events")  # in their Meta order: oldest first
-    )
-    deciding = deciding_motion(municipality, motions)
+    motions = Motion.objects.public().for_municipality(municipality)
+    newest = motions.newest_first().prefetch_related("events")  # events oldest first (Meta)
     return render(
         request,
         "motions/councils/detail.html",
         {
             "municipality": municipality,
-            "motions": motions,
-            "status_sentence": status_sentence(municipality, deciding),
+            "motions": list(newest[:MOTIONS_SHOWN]),
+            "motion_count": motions.count(),
+            "status_sentence": status_sentence(municipality, deciding_motion(municipality)),
             "ending": ending(municipality),
             "factions": list(Faction.objects.of_council(municipality)),
             "origins": origins(municipality),
@@ -59,12 +58,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def deciding_motion(municipality: Council, motions: list[Motion]) -> Motion | None:
+def deciding_motion(municipality: Council) -> Motion | None:
     """The motion that gives the municipality its status: the newest of that rank."""
-    return next(
-        (m for m in motions if Motion.MUNICIPALITY_STATUS.get(m.status) == municipality.status),
-        None,
-    )
+    deciding = Motion.statuses_giving(MunicipalityStatus(municipality.status))
+    motions = Motion.objects.public().for_municipality(municipality).filter(status__in=deciding)
+    return motions.newest_first().first()
 
 
 def ending(municipality: Council) -> str:

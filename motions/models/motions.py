@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -13,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from kinderpardon.concurrency import Versioned
 from kinderpardon.dates import clean_partial, format_partial, partial_date_fields, truncate
 from kinderpardon.history import ChangesetRecord
+from kinderpardon.indexes import OrderingIndex
 from municipalities.models import Faction, Municipality, Party
 
 from .sources import Source
@@ -39,6 +41,15 @@ FUTURE_MESSAGES = {
     ),
 }
 
+# When a motion happened: its decision, else its submission (the latest outcomes).
+HAPPENED_ON = Coalesce("decided_on", "submitted_on")
+# The lists' order: the latest decision first, then the latest submission.
+NEWEST_FIRST = (
+    F("decided_on").desc(nulls_last=True),
+    F("submitted_on").desc(nulls_last=True),
+    F("id").desc(),
+)
+
 
 class MotionQuerySet(models.QuerySet):
     def public(self) -> Self:
@@ -58,9 +69,7 @@ class MotionQuerySet(models.QuerySet):
         return self.filter(status=Motion.Status.ADOPTED)
 
     def newest_first(self) -> Self:
-        return self.order_by(
-            F("decided_on").desc(nulls_last=True), F("submitted_on").desc(nulls_last=True), "-pk"
-        )
+        return self.order_by(*NEWEST_FIRST)
 
     def for_list(self) -> Self:
         return self.select_related("municipality__province")
@@ -194,10 +203,21 @@ class Motion(Versioned):
             ),
         ]
         indexes = [
-            models.Index(fields=["level", "status"], name="motion_level_status"),
             models.Index(fields=["municipality", "status"], name="motion_municipality_status"),
             models.Index(fields=["decided_on"], name="motion_decided_on"),
             models.Index(fields=["submitted_on"], name="motion_submitted_on"),
+            # The lists newest first (newest_first()), a page at a time: all
+            # motions, and those of one level and status (the adopted motions of
+            # /voorbeeldmotie/).
+            OrderingIndex(*NEWEST_FIRST, name="motion_newest_first"),
+            OrderingIndex("level", "status", *NEWEST_FIRST, name="motion_level_status_newest"),
+            # A council's motions newest first (its pages, its latest motion in the triage queue).
+            OrderingIndex("municipality", *NEWEST_FIRST, name="motion_council_newest"),
+            # The latest outcomes on the home page, and per council its latest motion.
+            models.Index(HAPPENED_ON.desc(), F("id").desc(), name="motion_latest"),
+            models.Index(
+                "municipality", HAPPENED_ON.desc(), F("id").desc(), name="motion_council_latest"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -222,15 +242,13 @@ class Motion(Versioned):
         return format_partial(self.decided_on, self.decided_precision)
 
     @classmethod
-    def status_rank_expression(cls) -> Case:
-        """SQL for the rank of a motion's status among MunicipalityStatus."""
-        return Case(
-            *(
-                When(status=motion_status, then=Value(MunicipalityStatus.rank(municipality_status)))
-                for motion_status, municipality_status in cls.MUNICIPALITY_STATUS.items()
-            ),
-            default=Value(0),
-        )
+    def statuses_giving(cls, municipality_status: MunicipalityStatus) -> list[str]:
+        """The motion statuses that give a municipality ``municipality_status``."""
+        return [
+            motion_status
+            for motion_status, status in cls.MUNICIPALITY_STATUS.items()
+            if status == municipality_status
+        ]
 
     def clean(self) -> None:
         clean_partial(self, "submitted")

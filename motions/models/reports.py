@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kinderpardon.dates import IN_THE_FUTURE, clean_partial, format_partial, partial_date_fields
+from kinderpardon.indexes import OrderingIndex
 from municipalities.models import Municipality
 
 from .motions import Motion
@@ -116,7 +117,17 @@ class ActionReport(models.Model):
                 violation_error_message=_("Een melding kan geen dubbel van zichzelf zijn."),
             ),
         ]
-        indexes = [models.Index(fields=["outcome", "-created_at"], name="report_outcome_created")]
+        indexes = [
+            models.Index(fields=["outcome", "-created_at"], name="report_outcome_created"),
+            # The triage queue of one outcome (new, by default), a page at a time.
+            OrderingIndex(
+                "outcome",
+                F("handled_at").desc(nulls_last=True),
+                "created_at",
+                "id",
+                name="report_queue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.municipality}: {self.get_action_display()} ({self.created_at:%d-%m-%Y})"

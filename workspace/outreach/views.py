@@ -31,6 +31,7 @@ from .worklists import (
 )
 
 CONTACTS_PER_PAGE = 50
+MOTIONS_PER_PAGE = 10  # on a council's log, which shows its first contacts too
 
 
 @requires()
@@ -111,16 +112,16 @@ def log_page(
 ) -> HttpResponse:
     """A council's outreach log: its motions, factions and contacts, with the
     forms to log a contact and to add a faction."""
+    motions = Motion.objects.for_municipality(municipality).newest_first()
+    contacts = ContactMoment.objects.filter(municipality=municipality).select_related(
+        "volunteer", "faction__party"
+    )
     context = {
         "municipality": municipality,
         "form": form,
-        "motions": list(Motion.objects.for_municipality(municipality).newest_first()),
+        "motions": Paginator(motions, MOTIONS_PER_PAGE).get_page(request.GET.get("page")),
         "factions": list(Faction.objects.of_council(municipality)),
-        "contacts": list(
-            ContactMoment.objects.filter(municipality=municipality).select_related(
-                "volunteer", "faction__party"
-            )
-        ),
+        "contacts": first_rows(contacts.order_by("-date", "-created_at", "-pk")),
         "today": timezone.localdate(),
         "faction_form": faction_form,
     }

@@ -11,6 +11,8 @@ from typing import Generic, TypeVar
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from motions.models import ActionReport
 from municipalities.models import ContactMoment, Municipality
@@ -18,15 +20,31 @@ from municipalities.models import ContactMoment, Municipality
 # The dashboard shows the first rows of a list that grows with the campaign,
 # with the count and a link to the whole list, so it stays as fast at any size.
 DASHBOARD_ROWS = 10
+# Counting stops here: beyond it the dashboard says "meer dan 1.000".
+COUNT_LIMIT = 1_000
 Row = TypeVar("Row", bound=Model)
 
 
 @dataclass
 class FirstRows(Generic[Row]):
-    """The first rows of a worklist, and how many it has in all."""
+    """The first rows of a worklist, and how many it has in all, counted up
+    to just past ``COUNT_LIMIT``."""
 
     rows: list[Row]
     count: int
+
+    @property
+    def beyond_limit(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+    @property
+    def shown_count(self) -> str:
+        """The count as the page says it: "12", "1.000" or "meer dan 1.000"."""
+        if self.beyond_limit:
+            return _("meer dan %(limit)s") % {
+                "limit": number_format(COUNT_LIMIT, force_grouping=True)
+            }
+        return number_format(self.count, force_grouping=True)
 
     @property
     def more(self) -> int:
@@ -34,7 +52,10 @@ class FirstRows(Generic[Row]):
 
 
 def first_rows(queryset: QuerySet[Row]) -> FirstRows[Row]:
-    return FirstRows(rows=list(queryset[:DASHBOARD_ROWS]), count=queryset.count())
+    """The first rows, and a count that reads at most ``COUNT_LIMIT`` + 1 rows."""
+    return FirstRows(
+        rows=list(queryset[:DASHBOARD_ROWS]), count=queryset[: COUNT_LIMIT + 1].count()
+    )
 
 
 def follow_up_weeks() -> int:

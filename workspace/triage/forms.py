@@ -72,9 +72,14 @@ class RejectForm(OutcomeForm):
         return {"outcome_reason": self.cleaned_data["reason"]}
 
 
+# A duplicate's original came in shortly before it: the form offers the newest
+# other reports of the municipality, so the page stays as fast however many it has.
+DUPLICATE_CHOICES = 20
+
+
 class DuplicateForm(OutcomeForm):
-    """The original is chosen among the other reports of the same municipality
-    (read once, for the select and for the page's list of them)."""
+    """The original is chosen among the newest other reports of the same
+    municipality (read once, for the select and for the page's list of them)."""
 
     original = forms.TypedChoiceField(
         label=gettext_lazy("Dubbel van"),
@@ -91,12 +96,13 @@ class DuplicateForm(OutcomeForm):
 
     def __init__(self, *args: Any, report: ActionReport, **kwargs: Any) -> None:
         super().__init__(*args, report=report, **kwargs)
-        self.others = list(
+        newest = (
             ActionReport.objects.filter(municipality_id=report.municipality_id)
             .exclude(pk=report.pk)
             .select_related("motion")
-            .order_by("created_at", "pk")
+            .order_by("-created_at", "-pk")[:DUPLICATE_CHOICES]
         )
+        self.others = sorted(newest, key=lambda other: (other.created_at, other.pk))
         cast(forms.ChoiceField, self.fields["original"]).choices = [
             ("", _("— kies een melding —")),
             *((other.pk, report_label(other)) for other in self.others),

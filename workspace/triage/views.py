@@ -20,28 +20,33 @@ from kinderpardon.lists import paginate
 from kinderpardon.uploads import download
 from motions.models import ActionReport, Council, Motion
 
+from ..outreach.worklists import first_rows
 from ..roles import AuthenticatedRequest, requires
 from .claims import Claim, claims, with_status
 from .emails import can_email, tell_reporter
-from .filters import ReportFilter
+from .filters import ALL, ReportFilter
 from .forms import DuplicateForm, RejectForm
 from .outcomes import AlreadyHandled, already_handled, set_outcome
 
 Outcome = ActionReport.Outcome
 
-# New reports first, the oldest of them on top; then the most recently handled.
+# The most recently handled first; new reports (not handled) the oldest on top.
+HANDLED_ORDER: list[Any] = [F("handled_at").desc(nulls_last=True), "created_at", "pk"]
+# All reports: the new ones first.
 QUEUE_ORDER: list[Any] = [
     Case(When(outcome=Outcome.NEW, then=Value(0)), default=Value(1)),
-    F("handled_at").desc(nulls_last=True),
-    "created_at",
-    "pk",
+    *HANDLED_ORDER,
 ]
 
 
 @requires("motions.view_actionreport")
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     filterset = ReportFilter(request.GET, queryset=ActionReport.objects.order_by(*QUEUE_ORDER))
-    listing = paginate(request, filterset.qs)
+    reports = filterset.qs
+    if filterset.form.cleaned_data.get("afhandeling", ALL) != ALL:
+        # One outcome, the queue's default: the order of the index report_queue.
+        reports = reports.order_by(*HANDLED_ORDER)
+    listing = paginate(request, reports)
     context = {"filter": filterset, "listing": listing, "claims": claims(list(listing.page))}
     return render(request, "workspace/triage/reports.html", context)
 
@@ -67,11 +72,11 @@ def report_page(
         .get(pk=report.municipality_id)
     )
     report.municipality = municipality
-    motions = list(Motion.objects.for_municipality(municipality).newest_first())
+    motions = first_rows(Motion.objects.for_municipality(municipality).newest_first())
     context = {
         "report": report,
         "municipality": municipality,
-        "claim": Claim(report, municipality, motions[0] if motions else None),
+        "claim": Claim(report, municipality, motions.rows[0] if motions.rows else None),
         "motions": motions,
         "is_new": report.outcome == Outcome.NEW,
         "reject_form": bound if isinstance(bound, RejectForm) else RejectForm(report=report),
