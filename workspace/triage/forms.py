@@ -74,7 +74,7 @@ class RejectForm(OutcomeForm):
 
 # A duplicate's original came in shortly before it: the form offers the newest
 # other reports of the municipality, so the page stays as fast however many it has.
-DUPLICATE_CHOICES = 20
+DUPLICATE_CHOICES = 10
 
 
 class DuplicateForm(OutcomeForm):
