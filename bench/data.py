@@ -52,15 +52,18 @@ def grow(factor: int) -> dict[str, int]:
             for n in range(counts["factions"])
         ]
         Faction.objects.bulk_create(factions, batch_size=BATCH)
+        # Every council gets motions of each status: the n-th motion goes to
+        # council n (cycling), its status shifts by one each round of councils.
         statuses = [Motion.Status.ADOPTED, Motion.Status.REJECTED, Motion.Status.SUBMITTED]
+        status = [statuses[(n + n // len(councils)) % 3] for n in range(counts["motions"])]
         Motion.objects.bulk_create(
             (
                 Motion(
                     municipality=next(cycle),
                     title=f"Benchmarkmotie {n}",
-                    status=statuses[n % 3],
+                    status=status[n],
                     submitted_on=day(n),
-                    decided_on=day(n) if statuses[n % 3] != Motion.Status.SUBMITTED else None,
+                    decided_on=day(n) if status[n] != Motion.Status.SUBMITTED else None,
                 )
                 for n in range(counts["motions"])
             ),
