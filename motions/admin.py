@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.db.models import F, Model, Prefetch, QuerySet
+from django.db.models import F, Max, Min, Model, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +53,14 @@ class DecidedYearFilter(admin.SimpleListFilter):
     parameter_name = "jaar"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        years = Motion.objects.dates("decided_on", "year", order="DESC")
-        return [(str(d.year), str(d.year)) for d in years]
+        # Every year from the first decision to the last: two probes of the
+        # date index, as fast for 20,000 motions as for 200 (a list of the
+        # years that have one would read them all).
+        span = Motion.objects.aggregate(first=Min("decided_on"), last=Max("decided_on"))
+        if span["first"] is None:
+            return []
+        years = range(span["last"].year, span["first"].year - 1, -1)
+        return [(str(year), str(year)) for year in years]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()

@@ -513,3 +513,24 @@ def test_admin_links_a_reporters_document_through_the_workspace(
 
     assert reverse("workspace:report_document", args=[report.pk]) in page
     assert "/media/reports/" not in page
+
+
+def test_contact_changelist_queries_do_not_grow_with_rows(coordinator_client, coordinator):
+    from .test_workspace_contacts import make_contact
+
+    url = admin_url(ContactMoment, "changelist")
+
+    def add_contacts(count: int) -> None:
+        for n in range(count):
+            make_contact(volunteer=coordinator if n % 2 else None)
+
+    add_contacts(3)
+    coordinator_client.get(url)  # warm the session and caches
+    small = count_queries(coordinator_client, url, rows=3)
+    add_contacts(27)
+    # session, user, user permissions, group permissions, count, rows (joined
+    # municipality, faction, party, volunteer), accounts and provinces for the
+    # filters; no second count of every row and no list of years
+    assert count_queries(coordinator_client, url, rows=30) == small == 8
+    page = coordinator_client.get(url).content.decode()
+    assert coordinator.username in page  # the volunteer filter offers the accounts
