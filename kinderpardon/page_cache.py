@@ -63,8 +63,6 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-# The cookies that make a page someone's own.
-PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
 # The headers a stored page keeps; Django's own middleware adds the rest on every answer.
 KEPT_HEADERS = (
     *("Content-Type", "Content-Language", "Content-Disposition", "Vary"),
@@ -98,14 +96,6 @@ class Page:
     @property
     def has_form(self) -> bool:
         return self.etag is None
-
-    @functools.cached_property
-    def length(self) -> str:
-        return str(len(self.body))
-
-    @functools.cached_property
-    def gzipped_length(self) -> str:
-        return str(len(self.gzipped or b""))
 
 
 class Store:
@@ -168,7 +158,9 @@ def _key(request: HttpRequest) -> str | None:
 
 
 def _is_personal(request: HttpRequest) -> bool:
-    return any(name in request.COOKIES for name in PERSONAL_COOKIES)
+    """A session or a message waiting: the page would be this visitor's own."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
 
 
 def _answer(request: HttpRequest, page: Page, csrf: CsrfViewMiddleware) -> HttpResponseBase:
@@ -177,8 +169,7 @@ def _answer(request: HttpRequest, page: Page, csrf: CsrfViewMiddleware) -> HttpR
         # them: read the visitor's cookie, give a token of it, set the cookie.
         csrf.process_request(request)
         body = page.body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(body, headers={**page.headers, "Content-Length": str(len(body))})
-        return csrf.process_response(request, response)
+        return csrf.process_response(request, _response(body, page.headers))
     meta = request.META
     if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
         not_modified = get_conditional_response(
@@ -189,9 +180,12 @@ def _answer(request: HttpRequest, page: Page, csrf: CsrfViewMiddleware) -> HttpR
                 not_modified[name] = value
             return not_modified
     if page.gzipped is not None and ACCEPTS_GZIP.search(meta.get("HTTP_ACCEPT_ENCODING", "")):
-        headers = {"Content-Encoding": "gzip", "Content-Length": page.gzipped_length}
-        return HttpResponse(page.gzipped, headers={**page.headers, **headers})
-    return HttpResponse(page.body, headers={**page.headers, "Content-Length": page.length})
+        return _response(page.gzipped, {**page.headers, "Content-Encoding": "gzip"})
+    return _response(page.body, page.headers)
+
+
+def _response(body: bytes, headers: dict[str, str]) -> HttpResponse:
+    return HttpResponse(body, headers={**headers, "Content-Length": str(len(body))})
 
 
 def _page(request: HttpRequest, response: HttpResponse) -> Page | None:
