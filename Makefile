@@ -90,3 +90,18 @@ bench: $(STAMP) wrk ## benchmarks: imports, every page at 1x/10x/100x data, guni
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" \
 		2>/dev/null; then $(MAKE) --no-print-directory redis; fi
 	$(if $(QUICK),BENCH_FACTORS=1 BENCH_RUNS=5 BENCH_WRK_SECONDS=2) $(BIN)/python -m bench.run
+
+# --- Backups (backup branch): README "Backups" ------------------------------
+# One archive with the database and every uploaded file, readable by its owner
+# only, in BACKUP_DIR; `make restore ARCHIVE=path` puts one back (FORCE=1 to
+# replace a database that holds data). The archive holds personal data.
+BACKUP_DIR ?= backups
+.PHONY: backup restore
+backup: $(STAMP) ## one archive with the database and the uploaded files, in $(BACKUP_DIR)/
+	mkdir -p -m 700 "$(BACKUP_DIR)"
+	$(BIN)/python manage.py backup --output "$(BACKUP_DIR)"
+
+restore: $(STAMP) ## put an archive back: make restore ARCHIVE=path [FORCE=1]
+	@[ -n "$(ARCHIVE)" ] || { echo "Gebruik: make restore ARCHIVE=pad/naar/archief.zip [FORCE=1]" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(ARCHIVE)" $(if $(FORCE),--force)
+# --- end of the backups block ---

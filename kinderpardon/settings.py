@@ -8,6 +8,7 @@ is refused, so a forgotten ``SECRET_KEY`` cannot reach production.
 
 import importlib.util
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -235,14 +236,89 @@ if _LEAFLET is None or _LEAFLET.origin is None:
     raise ImproperlyConfigured("django-leaflet is not installed: the map needs its static files")
 LEAFLET_STATIC = Path(_LEAFLET.origin).parent / "static" / "leaflet"
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ("leaflet", LEAFLET_STATIC)]
+# --- Uploaded files: local disk, or an S3-compatible object store (backup branch) ---
+# Volunteers' motion documents go to STORAGES["default"], reporters' documents to
+# STORAGES["private"]; the app serves both itself (kinderpardon.uploads.download),
+# never by a URL of the store. Local disk (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) unless
+# S3_BUCKET is set; then both go to an S3-compatible store through django-storages:
+# reporters' documents in a bucket of their own (S3_PRIVATE_BUCKET), so no policy
+# on the other bucket can reach them, and every object written with a private ACL.
+S3_SETTINGS = (
+    "S3_BUCKET",
+    "S3_PRIVATE_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+)
+
+
+def object_storages(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """STORAGES' "default" and "private" on S3 from the S3_* variables in
+    ``environ``; empty when none is set (local disk). Refuses half a configuration."""
+    values = {name: environ.get(name, "").strip() for name in S3_SETTINGS}
+    if not any(values.values()):
+        return {}
+    bucket, private_bucket = values["S3_BUCKET"], values["S3_PRIVATE_BUCKET"]
+    if not bucket:
+        given = ", ".join(name for name, value in values.items() if value)
+        raise ImproperlyConfigured(
+            f"S3_BUCKET must be set when any S3 setting is ({given} is set): "
+            "set it for object storage, or unset the others for local disk."
+        )
+    if not private_bucket or private_bucket == bucket:
+        raise ImproperlyConfigured(
+            "S3_PRIVATE_BUCKET must be set, to a bucket other than S3_BUCKET, when S3_BUCKET "
+            "is: reporters' documents are kept in a private bucket of their own."
+        )
+    if bool(values["S3_ACCESS_KEY_ID"]) != bool(values["S3_SECRET_ACCESS_KEY"]):
+        raise ImproperlyConfigured(
+            "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or neither, "
+            "to use the machine's own credentials: an instance role, ~/.aws)."
+        )
+    endpoint = values["S3_ENDPOINT_URL"]
+    if endpoint and not endpoint.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"S3_ENDPOINT_URL must be an http(s) URL, not {endpoint!r}")
+    options = {
+        "access_key": values["S3_ACCESS_KEY_ID"] or None,
+        "secret_key": values["S3_SECRET_ACCESS_KEY"] or None,
+        "endpoint_url": endpoint or None,
+        "region_name": values["S3_REGION"] or None,
+        # Another store than AWS (MinIO, Ceph, Garage...) is addressed by path.
+        "addressing_style": "path" if endpoint else None,
+        # Every object private; the app streams documents through its own views.
+        "default_acl": "private",
+        "querystring_auth": True,
+        # Two documents of the same name are two objects, as on disk.
+        "file_overwrite": False,
+    }
+    return {
+        alias: {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**options, "bucket_name": name},
+        }
+        for alias, name in (("default", bucket), ("private", private_bucket))
+    }
+
+
+OBJECT_STORAGES = object_storages(os.environ)
+
+
+def _upload_place(name: str, in_checkout: Path) -> str:
+    """On object storage the two upload directories are not used, so not required."""
+    return env(name, str(in_checkout)) if OBJECT_STORAGES else env_place(name, in_checkout)
+
+
+# --- end of the object storage block ---
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env_place("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(_upload_place("MEDIA_ROOT", BASE_DIR / "media"))
 # Reporters' documents are private: stored apart from MEDIA_ROOT, never served
 # by URL, only through a permission-checked view.
-PRIVATE_MEDIA_ROOT = Path(env_place("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+PRIVATE_MEDIA_ROOT = Path(_upload_place("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "kinderpardon.uploads.PrivateFileStorage"},
+    **OBJECT_STORAGES,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
