@@ -8,14 +8,17 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.core.management import call_command
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
+from kinderpardon.backups import create_backup, restore_backup
 from kinderpardon.settings import object_storages
 from motions.models import ActionReport, Motion
 
-from .conftest import make_municipality
+from .conftest import make_motion, make_municipality
 from .test_report_form import pdf, valid_data
 from .test_settings import start_django
 from .test_workspace_decisions import PDF, create_url, decision, upload
@@ -179,3 +182,35 @@ def test_the_app_starts_with_a_whole_s3_configuration():
     result = start_django(**s3_environment("http://127.0.0.1:9"))
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+# --- backups read and write the documents through the same storages -----------------
+
+
+def empty_bucket(client, bucket: str) -> None:
+    for key in keys(client, bucket):
+        client.delete_object(Bucket=bucket, Key=key)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_the_documents_into_both_buckets(s3, tmp_path):
+    municipality = make_municipality(name="Zwolle", slug="zwolle")
+    motion = make_motion(municipality=municipality)
+    motion.document.save("motie.pdf", ContentFile(PDF))
+    report = ActionReport.objects.create(
+        municipality=municipality, action=ActionReport.Action.ADOPTED
+    )
+    report.document.save("verslag.pdf", ContentFile(b"%PDF-1.4 verslag"))
+    archive = create_backup(tmp_path).archive
+    call_command("flush", interactive=False, verbosity=0)
+    empty_bucket(s3, PUBLIC_BUCKET)
+    empty_bucket(s3, PRIVATE_BUCKET)
+
+    restored = restore_backup(archive)
+
+    assert restored.files == {"default": 1, "private": 1}
+    assert keys(s3, PUBLIC_BUCKET) == [motion.document.name]
+    assert keys(s3, PRIVATE_BUCKET) == [report.document.name]
+    assert ActionReport.objects.get().document.read() == b"%PDF-1.4 verslag"
+    grants = s3.get_object_acl(Bucket=PRIVATE_BUCKET, Key=report.document.name)["Grants"]
+    assert [g for g in grants if g["Grantee"].get("URI") in PUBLIC_GRANTEES] == []
