@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -227,11 +228,13 @@ def archive_name(now: datetime) -> str:
 
 
 def create_backup(destination: Path) -> Summary:
-    """Write one archive at ``destination`` (a directory: a new file named after
-    the time in it). Written beside it first and readable by its owner only."""
+    """Write one archive at ``destination``: a ``.zip`` path, or a directory that
+    gets a new file named after the time. Written beside it first (renamed when
+    complete) and readable by its owner only."""
     vendor = database_vendor()
     now = datetime.now(UTC)
-    if destination.is_dir():
+    if destination.suffix.lower() != ".zip":  # a directory, made when missing
+        destination.mkdir(mode=0o700, parents=True, exist_ok=True)
         destination = destination / archive_name(now)
     if destination.exists():
         raise BackupError(f"{destination} bestaat al; kies een andere naam.")
@@ -310,12 +313,21 @@ def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     version = manifest.get("format") if isinstance(manifest, dict) else None
     if version != FORMAT:
         raise BackupError(f"Onbekende back-upversie {version} (deze versie leest versie {FORMAT}).")
+    members = manifest.get("members")
+    if not isinstance(members, list) or not all(
+        isinstance(entry, dict)
+        and isinstance(entry.get("member"), str)
+        and isinstance(entry.get("size"), int)
+        and isinstance(entry.get("sha256"), str)
+        for entry in members
+    ):
+        raise BackupError(f"{MANIFEST} is onvolledig: het archief is beschadigd of gewijzigd.")
     return manifest
 
 
 def check_archive(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
     """Every member is there, has its size and checksum, and nothing else is."""
-    entries = manifest.get("members", [])
+    entries = manifest["members"]
     listed = {entry["member"] for entry in entries}
     present = set(archive.namelist()) - {MANIFEST}
     if present != listed:
@@ -324,15 +336,27 @@ def check_archive(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
             "Het archief klopt niet met zijn manifest (ontbrekend of onbekend: "
             f"{', '.join(strange[:5])}); het is beschadigd of gewijzigd."
         )
+    database = DATABASE_MEMBERS.get(str(manifest.get("database_vendor")))
+    if database not in listed:
+        raise BackupError("De database ontbreekt in het archief; het is beschadigd of gewijzigd.")
     for entry in entries:
-        if entry.get("storage", "") not in ("", *STORAGE_ALIASES):
-            raise BackupError(f"Onbekende opslag {entry['storage']!r} in het manifest.")
-        with archive.open(entry["member"]) as source:
-            digest = hashlib.sha256()
-            size = 0
-            while chunk := source.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
+        if entry["member"] != database and (
+            entry.get("storage") not in STORAGE_ALIASES
+            or entry["member"] != file_member(entry["storage"], entry.get("name", ""))
+        ):
+            raise BackupError(f"Onbekend onderdeel {entry['member']!r} in het manifest.")
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with archive.open(entry["member"]) as source:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+            raise BackupError(
+                f"{entry['member']} is onleesbaar ({error}): het archief is "
+                "beschadigd. Er is niets teruggezet."
+            ) from None
         if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
             raise BackupError(
                 f"Controlegetal klopt niet voor {entry['member']}: het archief is beschadigd "

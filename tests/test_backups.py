@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from kinderpardon.backups import (
+    DATABASE_MEMBERS,
     MANIFEST,
     BackupError,
     create_backup,
@@ -158,6 +159,31 @@ def test_a_tampered_archive_is_refused_before_anything_changes(campaign, uploads
         restore_backup(tampered)
 
     assert tables_with_rows() == []
+
+
+def test_a_damaged_archive_is_refused_before_anything_changes(campaign, uploads, tmp_path):
+    summary = create_backup(tmp_path)
+    wipe(uploads)
+    with zipfile.ZipFile(summary.archive) as archive:
+        info = archive.getinfo(DATABASE_MEMBERS[connection.vendor])
+    raw = bytearray(summary.archive.read_bytes())
+    # The member's data starts after its local header (30 bytes, name, extra field).
+    extra = int.from_bytes(raw[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + len(info.filename.encode()) + extra
+    raw[start + 100 : start + 110] = bytes(10)
+    summary.archive.write_bytes(bytes(raw))
+
+    with pytest.raises(BackupError, match="beschadigd"):
+        restore_backup(summary.archive)
+
+    assert tables_with_rows() == []
+
+
+def test_a_backup_goes_into_a_new_directory_of_its_owner(campaign, tmp_path):
+    summary = create_backup(tmp_path / "backups")
+
+    assert summary.archive.parent == tmp_path / "backups"
+    assert summary.archive.parent.stat().st_mode & 0o077 == 0
 
 
 def test_an_archive_of_the_other_database_is_refused(campaign, tmp_path):
