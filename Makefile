@@ -4,11 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup data lint format clean chromium redis wrk bench package-check
+.PHONY: run serve test setup data lint format clean chromium redis wrk bench package-check
 
 run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
 	$(BIN)/python manage.py create_dev_login
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production (README "Deploying"): settings from the environment, debug off.
+# Checks them, migrates, collects and compresses the static files, then runs
+# gunicorn (WEB_CONCURRENCY processes on BIND) with the task worker beside it;
+# when either stops, so does the other. The access log names no address and
+# no query string.
+serve: export DJANGO_DEBUG := 0
+serve: $(STAMP) ## production: gunicorn and the task worker (settings from the environment)
+	$(BIN)/python manage.py check --deploy --fail-level ERROR
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn kinderpardon.wsgi:application --workers "$${WEB_CONCURRENCY:-2}" \
+		--bind "$${BIND:-127.0.0.1:8000}" --access-logfile - \
+		--access-logformat '%(m)s %(U)s %(s)s %(B)sB %(M)sms'
 
 test: $(STAMP) chromium redis ## the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest
@@ -62,13 +78,15 @@ clean:
 # virtualenv in a temporary directory (the checkout is not on its path), and
 # check there that the app migrates, renders, translates and collects its files,
 # and that it refuses to start when a place it writes to is not set.
-package-check: $(STAMP) ## build the wheel and prove it runs outside the checkout
+package-check: $(STAMP) redis ## build the wheel and prove it runs outside the checkout
 	rm -rf build dist
 	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(PYTHON) -m venv "$$tmp/venv" && "$$tmp/venv/bin/pip" install --quiet dist/*.whl && \
-	cd "$$tmp" && unset PYTHONPATH REDIS_URL && \
+	redis-cli -h 127.0.0.1 -p 6379 -n 4 flushdb >/dev/null && \
+	cd "$$tmp" && unset PYTHONPATH && \
 	export DJANGO_SETTINGS_MODULE=kinderpardon.settings DJANGO_DEBUG=0 ALLOWED_HOSTS=testserver \
+		SITE_URL=https://motietracker.example REDIS_URL=redis://127.0.0.1:6379/4 \
 		SECRET_KEY="package-check-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
 		DATABASE_URL="sqlite:///$$tmp/db.sqlite3" STATIC_ROOT="$$tmp/static" \
 		MEDIA_ROOT="$$tmp/media" PRIVATE_MEDIA_ROOT="$$tmp/private-media" \
@@ -83,12 +101,11 @@ wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 
-# SQLite always; PostgreSQL + Redis too when a PostgreSQL server answers on
-# 127.0.0.1:5432 (then Redis is started as for the tests). QUICK=1: 1x data
+# SQLite always; PostgreSQL too when a PostgreSQL server answers on
+# 127.0.0.1:5432; Redis (started as for the tests) serves both, as production
+# needs a shared cache. QUICK=1: 1x data
 # only, fewer runs, shorter wrk runs, to try it out. README "Benchmarks".
-bench: $(STAMP) wrk ## benchmarks: imports, every page at 1x/10x/100x data, gunicorn vs hello-world
-	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" \
-		2>/dev/null; then $(MAKE) --no-print-directory redis; fi
+bench: $(STAMP) wrk redis ## benchmarks: imports, every page at 1x/10x/100x data, gunicorn vs hello-world
 	$(if $(QUICK),BENCH_FACTORS=1 BENCH_RUNS=5 BENCH_WRK_SECONDS=2) $(BIN)/python -m bench.run
 
 # --- Backups (backup branch): README "Backups" ------------------------------

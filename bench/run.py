@@ -14,7 +14,8 @@ the benchmark creates and drops databases of its own (``bench_<factor>_<pid>``).
 Knobs (environment): BENCH_FACTORS (default ``1,10,100``), BENCH_RUNS (20),
 BENCH_WRK_SECONDS (5), BENCH_ROUNDS (2), BENCH_POSTGRES_URL (a server to use;
 default: postgres@127.0.0.1:5432 when it answers, ``none`` to skip),
-BENCH_REDIS_URL (redis://127.0.0.1:6379/3). With DATABASE_URL set to
+BENCH_REDIS_URL (redis://127.0.0.1:6379/6; db 7 serves the SQLite runs, since
+production refuses to start without a shared cache). With DATABASE_URL set to
 PostgreSQL the in-process half runs there too; otherwise on SQLite.
 """
 
@@ -46,7 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))  # as bench/pages.py reads it
 FACTORS = [int(f) for f in os.environ.get("BENCH_FACTORS", "1,10,100").split(",")]
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
+SQLITE_REDIS_URL = REDIS_URL.rpartition("/")[0] + "/7"
 FLAT_RATIO, FLAT_SLACK = 1.2, 0.005  # flat: within 1.2x (+5 ms) of 1x
 EXPORTS = "/werk/export/"  # flat in memory, not in time: they write every row
 EXPORT_MEMORY_SLACK = 2**19  # half a MiB
@@ -108,7 +110,9 @@ class Postgres:
         return str(row[0]) if row else "?"
 
 
-def django_env(tmp: Path, secret: str, database_url: str, redis_url: str = "") -> dict[str, str]:
+def django_env(
+    tmp: Path, secret: str, database_url: str, redis_url: str = SQLITE_REDIS_URL
+) -> dict[str, str]:
     """The app's production settings for a benchmark process."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
@@ -121,10 +125,10 @@ def django_env(tmp: Path, secret: str, database_url: str, redis_url: str = "") -
         MEDIA_ROOT=str(tmp / "media"),
         PRIVATE_MEDIA_ROOT=str(tmp / "private-media"),
         DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SITE_URL="http://127.0.0.1",
         LOG_LEVEL="WARNING",
     )
-    if redis_url:
-        env["REDIS_URL"] = redis_url
     return env
 
 
@@ -325,9 +329,11 @@ def main() -> None:
                 url = database(1, on_postgres)
                 bench_process("build", 1, django_env(tmp, secret, url), tmp)
                 one[on_postgres] = url
-            return django_env(tmp, secret, one[on_postgres], REDIS_URL if on_postgres else "")
+            redis_url = REDIS_URL if on_postgres else SQLITE_REDIS_URL
+            redis.Redis.from_url(redis_url).flushdb()
+            return django_env(tmp, secret, one[on_postgres], redis_url)
 
-        say("gunicorn, SQLite (locmem cache, one per worker)")
+        say("gunicorn, SQLite + Redis")
         sqlite = serve.throughput(served_env(False), hello_env, paths, tmp)
         pg_redis = None
         if postgres:

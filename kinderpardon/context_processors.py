@@ -15,15 +15,15 @@ class Alternate(TypedDict):
     current: bool
 
 
-def languages(request: HttpRequest) -> dict[str, list[Alternate]]:
+def languages(request: HttpRequest) -> dict[str, str | list[Alternate]]:
     """The current page in the other languages, for the language switch and
-    ``<link rel="alternate" hreflang>``; none for pages in Dutch only (the
-    workspace, the admin)."""
+    ``<link rel="alternate" hreflang>`` (on ``SITE_URL``, never on the Host
+    header); none for pages in Dutch only (the workspace, the admin)."""
     current = get_language()
     query = request.META.get("QUERY_STRING", "")
     urls = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}
     if len(set(urls.values())) < len(urls):
-        return {"alternate_languages": []}
+        return {"alternate_languages": [], "site_url": settings.SITE_URL}
     alternates: list[Alternate] = []
     for code, url in urls.items():
         alternates.append(
@@ -34,4 +34,4 @@ def languages(request: HttpRequest) -> dict[str, list[Alternate]]:
                 "current": code == current,
             }
         )
-    return {"alternate_languages": alternates}
+    return {"alternate_languages": alternates, "site_url": settings.SITE_URL}

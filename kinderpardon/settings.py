@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -76,13 +77,31 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-motietracker"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
+# The bar of Django's own deploy check: 50 characters, 5 of them different.
+if not DEBUG and (
+    SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a long random value when DJANGO_DEBUG is off "
-        "(the development key is refused)."
+        "SECRET_KEY must be set to a long random value (50 characters or more) when "
+        "DJANGO_DEBUG is off; the development key is refused. Make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
     )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+# The site's own absolute address (scheme and host, no path), for what leaves
+# the site: e-mails, feeds and share cards. A link built from the request would
+# carry whatever Host header a sender chose; this one is the operator's.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname or _site.path or _site.query:
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's address, such as https://motietracker.nl "
+        f"(scheme and host, no path), not {SITE_URL!r}"
+        + (" (it must be set when DJANGO_DEBUG is off)" if not SITE_URL else "")
+    )
+# The site's own host by default; more (a www. alias, say) by ALLOWED_HOSTS.
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else _site.netloc.rpartition("@")[2]
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -103,6 +122,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Log lines name the request they were written in (kinderpardon/logs.py).
+    "kinderpardon.logs.RequestContextMiddleware",
     # Before the rest: a cached public page skips it all, and the database.
     "kinderpardon.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,9 +174,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache (Redis) in production, so that rate limits and cached map data
-# hold across processes; in development a per-process memory cache is enough.
+# A shared cache (Redis) in production, so that rate limits, import previews
+# and the public data's version hold across processes; in development a
+# per-process memory cache is enough. With debug off a missing Redis is refused:
+# every process would count its own rate limits and keep its own version.
 REDIS_URL = env("REDIS_URL")
+if not DEBUG and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DJANGO_DEBUG is off: rate limits, import previews and "
+        "the public data's version must be shared by every process (see the README, Deploying)."
+    )
 CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
@@ -345,14 +373,37 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    # HSTS: browsers that saw the site once refuse plain HTTP for a year. On a
+    # domain of its own the README also sets subdomains and preload, which
+    # `check --deploy` asks for; on a subdomain of someone else's, leave them off.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# One line per event on standard error, with the request's method, path and
+# user id, and no personal data (kinderpardon/logs.py; README "Errors and logs").
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "kinderpardon.logs.RequestContextFilter"}},
+    "formatters": {
+        "scrubbed": {
+            "()": "kinderpardon.logs.ScrubbingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "scrubbed",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Django's own handlers (its console in debug, mail to ADMINS) would write
+    # the same errors again, unscrubbed: its lines go through ours only.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 # Where the CBS/Kadaster reference data lies: a directory or an http(s) URL

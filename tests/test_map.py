@@ -328,14 +328,15 @@ def test_map_page_shows_the_map_legend_and_table(client):
     assert '<label for="map-province">Zoom naar provincie</label>' in html
 
 
-def test_map_page_loads_leaflet_and_its_script_from_this_site(client):
+def test_map_page_loads_leaflet_and_its_script_from_this_site(client, settings):
+    settings.SITE_URL = "https://motietracker.example"
     html = client.get(MAP_URL).content.decode()
 
     assert '<script src="/static/leaflet/leaflet.js" defer></script>' in html
     assert '<script src="/static/js/map.js" defer></script>' in html
     assert "<script>" not in html
-    assert "http://" not in html.replace("http://testserver/", "")
-    assert "https://" not in html
+    assert "http://" not in html
+    assert "https://" not in html.replace("https://motietracker.example/", "")
 
 
 def test_map_page_lists_municipalities_without_boundary(client):
@@ -358,10 +359,13 @@ def test_map_page_leaves_out_dissolved_municipalities(client):
     assert "Opgeheven" not in response.content.decode()
 
 
-def test_map_page_shares_the_image_with_an_absolute_url(client):
-    html = client.get(MAP_URL).content.decode()
+def test_map_page_shares_the_image_on_the_site_address_whatever_the_host_header(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "alias.example"]
+    settings.SITE_URL = "https://motietracker.example"
+    html = client.get(MAP_URL, HTTP_HOST="alias.example").content.decode()
 
-    assert f'<meta property="og:image" content="http://testserver{IMAGE_URL}">' in html
+    assert f'<meta property="og:image" content="https://motietracker.example{IMAGE_URL}">' in html
+    assert "alias.example" not in html
 
 
 def test_map_page_may_not_be_framed(client):
@@ -389,7 +393,8 @@ def test_embed_may_be_framed_by_other_sites(client):
     assert not response.has_header("X-Frame-Options")
 
 
-def test_embed_has_map_legend_and_attribution_without_site_navigation(client):
+def test_embed_has_map_legend_and_attribution_without_site_navigation(client, settings):
+    settings.SITE_URL = "https://motietracker.example"
     make_mapped_municipality(status=Motion.Status.ADOPTED)
 
     response = client.get(EMBED_URL)
@@ -397,8 +402,8 @@ def test_embed_has_map_legend_and_attribution_without_site_navigation(client):
     html = " ".join(response.content.decode().split())
     assert "data-map" in html
     assert (
-        f'<a href="http://testserver{MAP_URL}" target="_blank" rel="noopener">Motietracker</a>'
-        in html
+        f'<a href="https://motietracker.example{MAP_URL}" target="_blank" rel="noopener">'
+        "Motietracker</a>" in html
     )
     assert "kaartgegevens CBS/Kadaster" in html
     assert 'data-link-target="_blank"' in html

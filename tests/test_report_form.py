@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
@@ -335,7 +336,7 @@ def test_volunteers_are_notified_with_a_link_to_the_report(client, volunteer):
     [notification] = [m for m in mail.outbox if m.to == [volunteer.email]]
     assert notification.subject == "Nieuwe melding: 's-Gravenhage, motie aangenomen"
     report = ActionReport.objects.get()
-    assert f"http://testserver/werk/meldingen/{report.pk}/" in notification.body
+    assert f"{settings.SITE_URL}/werk/meldingen/{report.pk}/" in notification.body
     assert "Griet Griffier" not in notification.body
     assert "griffie@example.org" not in notification.body
 

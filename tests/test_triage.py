@@ -8,6 +8,7 @@ import smtplib
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -486,7 +487,7 @@ def test_accepting_emails_the_reporter_a_link_to_the_public_motion(volunteer_cli
     [message] = mail.outbox
     assert message.to == [PRIVATE["reporter_email"]]
     assert message.subject == "Uw melding over Zwolle is verwerkt"
-    assert f"http://testserver{motion.get_absolute_url()}" in message.body
+    assert f"{settings.SITE_URL}{motion.get_absolute_url()}" in message.body
 
 
 def test_accepting_without_the_email_box_sends_nothing(volunteer_client, council):
@@ -612,7 +613,7 @@ def test_duplicate_emails_the_reporter_that_it_was_already_known(volunteer_clien
 
     [message] = mail.outbox
     assert message.subject == "Uw melding over Ede was al bij ons bekend"
-    assert f"http://testserver{motion.get_absolute_url()}" in message.body
+    assert f"{settings.SITE_URL}{motion.get_absolute_url()}" in message.body
 
 
 def test_duplicate_of_a_report_about_another_municipality_is_refused(volunteer_client):

@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from kinderpardon.page_cache import public_page
+from kinderpardon.site import absolute_url
 from municipalities.models import Boundary
 
 from .render import (
@@ -53,8 +54,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "counts": legend(m.status for m in municipalities),
             "provinces": provinces,
             "without_boundary": [m for m in municipalities if not m.has_boundary],
-            "og_image_url": request.build_absolute_uri(reverse("motions:map_image")),
-            "embed_url": request.build_absolute_uri(reverse("motions:map_embed")),
+            "og_image_url": absolute_url(reverse("motions:map_image")),
+            "embed_url": absolute_url(reverse("motions:map_embed")),
         },
     )
 
@@ -72,7 +73,7 @@ def map_embed(request: HttpRequest) -> HttpResponse:
         {
             **_map_settings(),
             "counts": legend(statuses),
-            "site_url": request.build_absolute_uri(reverse("motions:map")),
+            "site_url": absolute_url(reverse("motions:map")),
         },
     )
 

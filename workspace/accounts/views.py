@@ -1,6 +1,7 @@
 """Logging in to the workspace (throttled), password reset (throttled), and the
 coordinators' management of volunteer accounts."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
@@ -47,6 +48,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "workspace/accounts/password_reset_email.txt"
     subject_template_name = "workspace/accounts/password_reset_subject.txt"
     success_url = reverse_lazy("workspace:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:
+        # The link on SITE_URL, never on the Host header a sender chose.
+        return {"site_url": settings.SITE_URL}
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         refusal = throttle.password_reset_refusal(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kinderpardon.site import absolute_url
 from motions.models import ActionReport, Motion
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def notify_volunteers(
     workspace's language, whatever language the reporter used), with a link to
     the report's page. A failure is logged, never raised: the report is stored."""
     try:
-        report_url = request.build_absolute_uri(reverse("workspace:report", args=[report.pk]))
+        report_url = absolute_url(reverse("workspace:report", args=[report.pk]))
         context = {"report": report, "report_url": report_url}
         with translation.override("nl"):
             messages = [
@@ -59,11 +60,11 @@ def can_email(report: ActionReport) -> bool:
     return bool(report.reporter_email) and report.personal_data_erased_at is None
 
 
-def public_url(request: HttpRequest, motion: Motion | None) -> str:
+def public_url(motion: Motion | None) -> str:
     """The absolute address of a motion's public page; empty for none or a draft."""
     if motion is None or motion.status == Motion.Status.DRAFT:
         return ""
-    return request.build_absolute_uri(motion.get_absolute_url())
+    return absolute_url(motion.get_absolute_url())
 
 
 def tell_reporter(request: HttpRequest, report: ActionReport) -> None:
@@ -74,7 +75,7 @@ def tell_reporter(request: HttpRequest, report: ActionReport) -> None:
     motion = report.duplicate_of.motion if report.duplicate_of is not None else report.motion
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            context = {"report": report, "motion_url": public_url(request, motion)}
+            context = {"report": report, "motion_url": public_url(motion)}
             message = email_message(f"report_{report.outcome}", context, report.reporter_email)
         message.send()
     except Exception:  # SMTP, network or template: the outcome is stored all the same
