@@ -8,7 +8,16 @@ STAMP := $(VENV)/.installed
 
 run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
 	$(BIN)/python manage.py create_dev_login
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(WITH_WORKER) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# --- Background work (README "Background work") ------------------------------
+# Put before a command in a recipe: starts the task queue's worker and scheduler
+# (manage.py qcluster) beside that command and stops it when the command ends,
+# by Ctrl-C too. `make run` uses it with runserver; a production recipe uses it
+# with gunicorn.
+WITH_WORKER = $(BIN)/python manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM;
+# --- end of background work ---------------------------------------------------
 
 test: $(STAMP) chromium redis ## the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest
