@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Concatenate
 
 from django.contrib.auth.models import User
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -77,10 +77,11 @@ Work = Callable[Concatenate[Progress, ...], Outcome]
 def start(user: User, title: str, work: Work, *args: Any) -> Job:
     """Record a job for ``user`` and queue ``work(progress, *args)``; ``work``
     must be a module's function (the queue stores it by name)."""
-    job = Job.objects.create(
-        title=title, started_by=user, language=translation.get_language() or "nl"
-    )
-    async_task(run, job.pk, work, *args, hook=finished, task_name=f"job-{job.pk}")
+    with transaction.atomic():  # the job and its task (a row in the same database) or neither
+        job = Job.objects.create(
+            title=title, started_by=user, language=translation.get_language() or "nl"
+        )
+        async_task(run, job.pk, work, *args, hook=finished, task_name=f"job-{job.pk}")
     return job
 
 
