@@ -95,7 +95,7 @@ def test_syncing_again_changes_nothing_and_a_new_night_hour_moves_the_erase(sett
 
 
 def run_scheduler(monkeypatch) -> None:
-    """What the worker's scheduler does about every 15 seconds, keeping this
+    """What the worker's scheduler does about every 30 seconds, keeping this
     test's database connection open."""
     monkeypatch.setattr(django_q.scheduler, "close_old_django_connections", lambda: None)
     django_q.scheduler.scheduler()

@@ -22,7 +22,11 @@ from django.utils.translation import gettext as _
 from django_q.models import Task
 from django_q.tasks import async_task
 
+from kinderpardon.uploads import shorten_middle
+
 from .models import Job
+
+TITLE_LENGTH = Job._meta.get_field("title").max_length or 200
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +83,9 @@ def start(user: User, title: str, work: Work, *args: Any) -> Job:
     must be a module's function (the queue stores it by name)."""
     with transaction.atomic():  # the job and its task (a row in the same database) or neither
         job = Job.objects.create(
-            title=title, started_by=user, language=translation.get_language() or "nl"
+            title=shorten_middle(title, TITLE_LENGTH),  # a file name may be long
+            started_by=user,
+            language=translation.get_language() or "nl",
         )
         async_task(run, job.pk, work, *args, hook=finished, task_name=f"job-{job.pk}")
     return job
