@@ -5,11 +5,13 @@ job whose page shows how far it is and how it ended."""
 import contextlib
 import datetime
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import django_q.scheduler
@@ -169,6 +171,76 @@ def test_a_worker_process_takes_a_queued_task_and_finishes_it(queued, tmp_path, 
             with contextlib.suppress(ProcessLookupError):  # nothing of it is left
                 os.killpg(worker.pid, signal.SIGKILL)
             log.close()
+
+
+def descendants(root: int) -> set[int]:
+    """The processes below ``root``, from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, todo = set(), [root]
+    while todo:
+        above = todo.pop()
+        children = [pid for pid, parent in parents.items() if parent == above]
+        found.update(children)
+        todo.extend(children)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ctrl_c_on_make_run_stops_the_worker_too(tmp_path, settings):
+    """`make run`'s last line, with a sleep for runserver: Ctrl-C (SIGINT to the
+    terminal's process group) leaves no process behind, the worker's included."""
+    recipe = subprocess.run(
+        ["make", "-n", "run"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout
+    [line] = [line for line in recipe.splitlines() if "manage.py qcluster" in line]
+    line = re.sub(r"\S*python manage\.py runserver .*$", "sleep 60", line)
+    env = {**os.environ, "DATABASE_URL": database_url(tmp_path), "TASK_WORKERS": "1"}
+    env.pop("REDIS_URL", None)
+    log = tmp_path / "run.log"
+    with log.open("w") as output:
+        shell = subprocess.Popen(
+            ["sh", "-c", line],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,  # its own process group, as a terminal gives make
+        )
+    started: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while "running." not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "running." in log.read_text(), log.read_text()
+        started = descendants(shell.pid)
+        assert len(started) >= 3  # sleep, the cluster and its processes
+
+        os.killpg(shell.pid, signal.SIGINT)  # Ctrl-C
+
+        assert shell.wait(timeout=30) != 0
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [pid for pid in started if alive(pid)] == []
+        assert "has stopped" in log.read_text()
+    finally:
+        for pid in started | descendants(shell.pid) | {shell.pid}:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 # --- the import's apply step, as a job -----------------------------------------------------------
