@@ -12,6 +12,10 @@ Four checks, each ok or failed, and 503 when any failed:
   heartbeat makes sure there is always a task to wait, so dead workers show
   even when nobody starts anything.
 
+``?only=database,cache`` runs just those (comma-separated names), for a load
+balancer that should not take a web process out of service because the
+worker is away.
+
 The answer names the checks and nothing else: no addresses, no error texts
 (those go to the log). It is given by a middleware placed first, before the
 HTTPS redirect and before anything reads the Host header, so a balancer may
@@ -79,9 +83,11 @@ CHECKS: dict[str, Callable[[], bool]] = {
 }
 
 
-def run_checks() -> dict[str, bool]:
+def run_checks(names: list[str] | None = None) -> dict[str, bool]:
     results = {}
     for name, check in CHECKS.items():
+        if names and name not in names:
+            continue
         try:
             results[name] = check()
         except Exception:
@@ -97,7 +103,10 @@ def health(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(status=405)
         response["Allow"] = "GET, HEAD"
     else:
-        results = run_checks()
+        # ?only=database,cache: a load balancer that should keep sending visitors
+        # to a web process while the worker is away asks for these two only.
+        only = [name for name in request.GET.get("only", "").split(",") if name in CHECKS]
+        results = run_checks(only)
         healthy = all(results.values())
         body = {
             "status": "ok" if healthy else "failed",

@@ -25,8 +25,8 @@ def scheduler_ran(queued, monkeypatch):  # noqa: F811
     run_scheduler(monkeypatch)
 
 
-def health(client, **extra):
-    response = client.get("/healthz", **extra)
+def health(client, data=None, **extra):
+    response = client.get("/healthz", data, **extra)
     assert response["Cache-Control"] == "no-store"
     return response
 
@@ -83,6 +83,17 @@ def test_a_fresh_task_waiting_is_fine(client, scheduler_ran):
     async_task(heartbeat)
 
     assert health(client).status_code == 200
+
+
+def test_a_balancer_may_ask_for_the_web_checks_only(client, settings):
+    stale = timezone.now() - datetime.timedelta(minutes=settings.HEALTH_QUEUE_STALE_MINUTES + 1)
+    Schedule.objects.filter(name="heartbeat").update(next_run=stale)  # the worker is away
+
+    response = health(client, data={"only": "database,cache"})
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert health(client).status_code == 503
 
 
 def test_without_any_scheduler_run_the_scheduler_fails(client, settings):
