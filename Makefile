@@ -8,7 +8,18 @@ STAMP := $(VENV)/.installed
 
 run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
 	$(BIN)/python manage.py create_dev_login
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(WITH_WORKER) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# --- Background work (README "Background work") ------------------------------
+# Put before a command in a recipe: starts the task queue's worker and scheduler
+# (manage.py qcluster) beside that command and stops it when the command ends,
+# by Ctrl-C or SIGTERM to make's process group too. `make run` uses it with
+# runserver; a production recipe can use it with gunicorn. The worker gets a
+# session of its own and is stopped through its main process only: django-q2
+# 1.11.1 hangs when SIGTERM reaches all its processes at once.
+WITH_WORKER = setsid $(BIN)/python manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM;
+# --- end of background work ---------------------------------------------------
 
 # Production (README "Deploying"): settings from the environment, debug off.
 # Checks them, migrates, collects and compresses the static files, then runs
