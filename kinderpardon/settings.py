@@ -427,6 +427,7 @@ LOGGING = {
         "scrubbed": {
             "()": "kinderpardon.logs.ScrubbingFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
         }
     },
     "handlers": {
