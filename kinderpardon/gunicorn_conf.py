@@ -9,8 +9,9 @@ would do; it is stopped through its main process only.
 ``TASK_WORKER=0`` leaves it out, for a machine that only serves pages while
 another runs the one worker.
 
-The access log names the method, the path without its query string, the
-status, the size and the time: no visitor's address, no search words.
+The access log names the method, the path without its query string (and
+without a password reset link's token), the status, the size and the time:
+no visitor's address, no search words.
 """
 
 import os
@@ -18,10 +19,27 @@ import subprocess
 import sys
 from typing import Any
 
+from gunicorn.glogging import Logger
+
+from kinderpardon.logs import redact_path
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 accesslog = "-"
 access_log_format = "%(m)s %(U)s %(s)s %(B)sB %(M)sms"
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, with the secrets some paths carry (a password reset
+    link's token) left out of the access log, as the app's own log does."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = redact_path(atoms["U"])
+        return atoms
+
+
+logger_class = AccessLogger
 
 _task_worker: subprocess.Popen[bytes] | None = None
 

@@ -1,7 +1,8 @@
 """Log lines an operator can act on, and nothing a visitor told us.
 
 Every line written during a request names the request's method, path (never
-its query string, which holds search words and tokens) and the logged-in
+its query string, which holds search words, nor a password reset link's
+token) and the logged-in
 user's id (never a name or an e-mail address). Exception texts are kept, since
 they say what went wrong, but e-mail addresses and the values PostgreSQL
 quotes in a constraint's ``DETAIL`` are blanked out first. Lines go to
@@ -20,6 +21,9 @@ from django.http.response import HttpResponseBase
 _current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# Paths that carry a secret: the mailed password reset link holds a token that
+# sets the account's password (workspace/urls.py, password_reset_confirm).
+SECRET_PATH = re.compile(r"(/wachtwoord-herstellen/)[^/]+/[^/]+")
 # PostgreSQL: DETAIL:  Key (reporter_email)=(someone@example.org) already exists.
 KEY_VALUES = re.compile(r"(Key \([^)]*\))=\(.*?\)(?= already exists| is not present|\.|$)", re.M)
 
@@ -48,10 +52,15 @@ def _user_id(request: HttpRequest) -> str:
         return "?"
 
 
+def redact_path(path: str) -> str:
+    """``path`` without the secrets some paths carry, for a log line."""
+    return SECRET_PATH.sub(r"\1…/…", path)
+
+
 def describe(request: HttpRequest | None) -> str:
     if request is None:
         return "-"
-    return f"{request.method} {request.path} user={_user_id(request)}"
+    return f"{request.method} {redact_path(request.path)} user={_user_id(request)}"
 
 
 class RequestContextFilter(logging.Filter):

@@ -98,9 +98,13 @@ if _site.scheme not in ("http", "https") or not _site.hostname or _site.path or 
         f"(scheme and host, no path), not {SITE_URL!r}"
         + (" (it must be set when DJANGO_DEBUG is off)" if not SITE_URL else "")
     )
-# The site's own host by default; more (a www. alias, say) by ALLOWED_HOSTS.
+# The site's own host by default (without a port: Django compares hosts so);
+# more (a www. alias, say) by ALLOWED_HOSTS.
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else _site.netloc.rpartition("@")[2]
+    "ALLOWED_HOSTS",
+    "localhost,127.0.0.1,[::1]"
+    if DEBUG
+    else (f"[{_site.hostname}]" if ":" in _site.hostname else _site.hostname),
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

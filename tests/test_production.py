@@ -3,6 +3,7 @@ that leaves the site is on SITE_URL, and the logs say what to act on without
 personal data."""
 
 import contextlib
+import datetime
 import http.client
 import io
 import json
@@ -15,11 +16,15 @@ import socket
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
+
+from kinderpardon import gunicorn_conf
 
 from .test_public_data import database_url, shared_redis
 from .test_queue import alive, descendants
@@ -35,7 +40,7 @@ def readme_production_env() -> dict[str, str]:
     environment = {}
     for line in block.splitlines():
         name, _, value = line.strip().partition("=")
-        environment[name] = value
+        environment[name] = value.strip("'")
     environment["SECRET_KEY"] = secrets.token_urlsafe(50)
     return {name: re.sub(r"<[^>]*>", "stand-in", value) for name, value in environment.items()}
 
@@ -267,3 +272,45 @@ def command_line(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def access_line(path: str) -> str:
+    """What gunicorn, as `make serve` configures it, logs for a GET of ``path``."""
+    from gunicorn.config import Config
+
+    config = Config()
+    config.set("access_log_format", gunicorn_conf.access_log_format)
+    logger = gunicorn_conf.logger_class(config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "q=geheim",
+        "RAW_URI": f"{path}?q=geheim",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    response = types.SimpleNamespace(status="302 Found", sent=0, response_length=0, headers=[])
+    request = types.SimpleNamespace(
+        headers=[], method="GET", path=path, query="q=geheim", uri=path, version=(1, 1)
+    )
+    atoms = logger.atoms(response, request, environ, datetime.timedelta(milliseconds=5))
+    return gunicorn_conf.access_log_format % atoms
+
+
+def test_the_access_log_names_the_path_without_query_or_reset_token():
+    token = "dj8ssz-cb017d1830a5115f9d141f00023508c5"
+    reset = reverse("workspace:password_reset_confirm", args=["MQ", token])
+
+    assert access_line("/gemeenten/") == "GET /gemeenten/ 302 0B 5ms"
+    assert token not in access_line(reset)
+    assert access_line(reset) == "GET /werk/wachtwoord-herstellen/…/…/ 302 0B 5ms"
+
+
+@pytest.mark.django_db
+def test_a_log_line_in_the_password_reset_leaves_its_token_out(log_lines):
+    token = "dj8ssz-cb017d1830a5115f9d141f00023508c5"
+    request = Client().get(reverse("workspace:password_reset_confirm", args=["MQ", token]))
+
+    logging.getLogger("tests").warning("Iets", extra={"request": request.wsgi_request})
+
+    assert "[GET /werk/wachtwoord-herstellen/…/…/ user=anonymous]" in log_lines.getvalue()
+    assert token not in log_lines.getvalue()

@@ -98,3 +98,14 @@ def test_database_url_selects_postgresql():
         check=True,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_a_site_address_with_a_port_allows_its_host():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.ALLOWED_HOSTS)"
+    )
+    result = start_django(
+        **{**PRODUCTION, "SITE_URL": "https://motietracker.example:8443"}, CODE=code
+    )
+    assert result.stdout.strip() == "['motietracker.example']", result.stderr
