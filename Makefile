@@ -8,23 +8,29 @@ STAMP := $(VENV)/.installed
 
 run: data ## set everything up, load the data, start the app on http://127.0.0.1:8000
 	$(BIN)/python manage.py create_dev_login
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(WITH_WORKER) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# --- Background work (README "Background work") ------------------------------
+# Put before a command in a recipe: starts the task queue's worker and scheduler
+# (manage.py qcluster) beside that command and stops it when the command ends,
+# by Ctrl-C or SIGTERM to make's process group too. `make run` uses it with
+# runserver; a production recipe can use it with gunicorn. The worker gets a
+# session of its own and is stopped through its main process only: django-q2
+# 1.11.1 hangs when SIGTERM reaches all its processes at once.
+WITH_WORKER = setsid $(BIN)/python manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM;
+# --- end of background work ---------------------------------------------------
 
 # Production (README "Deploying"): settings from the environment, debug off.
 # Checks them, migrates, collects and compresses the static files, then runs
-# gunicorn (WEB_CONCURRENCY processes on BIND) with the task worker beside it;
-# when either stops, so does the other. The access log names no address and
-# no query string.
+# gunicorn (WEB_CONCURRENCY processes on BIND), whose master starts the task
+# worker beside it and stops it with itself (kinderpardon/gunicorn_conf.py).
 serve: export DJANGO_DEBUG := 0
 serve: $(STAMP) ## production: gunicorn and the task worker (settings from the environment)
 	$(BIN)/python manage.py check --deploy --fail-level ERROR
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/python manage.py qcluster & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn kinderpardon.wsgi:application --workers "$${WEB_CONCURRENCY:-2}" \
-		--bind "$${BIND:-127.0.0.1:8000}" --access-logfile - \
-		--access-logformat '%(m)s %(U)s %(s)s %(B)sB %(M)sms'
+	exec $(BIN)/gunicorn --config python:kinderpardon.gunicorn_conf kinderpardon.wsgi:application
 
 test: $(STAMP) chromium redis ## the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest

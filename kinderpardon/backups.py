@@ -50,8 +50,11 @@ VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 STORAGE_ALIASES = ("default", "private")
 CHUNK = 1024 * 1024
 # Tables that the migrations fill (Django's content types and permissions, the
-# roles' groups): rows there do not make a database "not empty".
+# roles' groups): rows there do not make a database "not empty". Nor does the
+# task queue's bookkeeping (its schedules, made by migrate, and the heartbeat's
+# tasks, made by a worker that ran for a minute): no one entered those.
 MADE_BY_MIGRATIONS = (ContentType, Permission, Group, Group.permissions.through)
+QUEUE_APP = "django_q"
 
 
 class BackupError(Exception):
@@ -147,7 +150,9 @@ def dump_database(target: Path) -> None:
 def tables_with_rows() -> list[str]:
     """The app's tables that hold a row, but for those the migrations fill."""
     existing = set(connection.introspection.table_names())
-    skipped = {model._meta.db_table for model in MADE_BY_MIGRATIONS}
+    skipped = {model._meta.db_table for model in MADE_BY_MIGRATIONS} | {
+        model._meta.db_table for model in apps.get_app_config(QUEUE_APP).get_models()
+    }
     tables = sorted(
         {
             model._meta.db_table

@@ -114,12 +114,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "simple_history",
+    "django_q",  # the task queue and its schedules (README "Background work")
     "municipalities",
     "motions",
     "workspace",
 ]
 
 MIDDLEWARE = [
+    # First of all: /healthz answers a load balancer on plain HTTP and any Host,
+    # before the HTTPS redirect and the host check (kinderpardon/health.py).
+    "kinderpardon.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Log lines name the request they were written in (kinderpardon/logs.py).
@@ -205,6 +209,38 @@ PUBLIC_PAGE_CACHE_MB = env_int("PUBLIC_PAGE_CACHE_MB", 0 if DEBUG else 64)
 # Behind our load balancer the visitor's address is the last X-Forwarded-For
 # entry, the one the balancer appends; earlier entries come from the client.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+
+# --- Background work: the task queue (django-q2) on the database ---------------
+# README "Background work". Tasks and schedules are rows in the default
+# database: nothing more to run in development, nothing lost when a cache
+# restarts, and they travel with the database's backups. `manage.py qcluster`
+# is the worker (with its scheduler); `make run` starts one beside runserver.
+# TASK_WORKERS processes run tasks; a task running longer than TASK_TIMEOUT
+# seconds is stopped and its job marked failed. A task whose worker died is
+# handed out again after TASK_TIMEOUT + 60 seconds (once). Daily jobs start at
+# TASK_NIGHT_HOUR o'clock, Amsterdam time (workspace/schedules.py lists them).
+# /healthz fails when the scheduler has not run or a task has waited for more
+# than HEALTH_QUEUE_STALE_MINUTES minutes.
+TASK_TIMEOUT = env_int("TASK_TIMEOUT", 15 * 60)
+Q_CLUSTER = {
+    "name": "motietracker",
+    "orm": "default",
+    "workers": env_int("TASK_WORKERS", 2),
+    "timeout": TASK_TIMEOUT,
+    "retry": TASK_TIMEOUT + 60,
+    "max_attempts": 2,
+    # A task that raised is done with (its job says it failed), not handed out again.
+    "ack_failures": True,
+    # After a night the worker was down, a daily job runs once, not once per missed day.
+    "catch_up": False,
+    # How often an idle worker asks the database for work, in seconds.
+    "poll": 1,
+    "save_limit": 500,
+    "label": _("Taken"),
+}
+TASK_NIGHT_HOUR = env_int("TASK_NIGHT_HOUR", 3)
+HEALTH_QUEUE_STALE_MINUTES = env_int("HEALTH_QUEUE_STALE_MINUTES", 5)
+# --- end of background work --------------------------------------------------
 
 # A municipality's page is served by the app above the register (motions), so
 # the register's model does not name it itself.
@@ -391,6 +427,7 @@ LOGGING = {
         "scrubbed": {
             "()": "kinderpardon.logs.ScrubbingFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
         }
     },
     "handlers": {

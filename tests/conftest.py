@@ -112,6 +112,20 @@ def dutch():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+# --- Background work (README "Background work") ------------------------------
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(monkeypatch):
+    """A task queued by a page runs at once, in the test's own transaction, the
+    way a worker would run it (django-q2's sync mode); tests/test_queue.py runs
+    the queue itself, and a worker process."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
+# --- end of background work ---------------------------------------------------
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """The cast's passwords are hashed in many tests; a slow hasher buys nothing here."""

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from motions.models import ActionReport, Motion
 from municipalities.models import ContactMoment
+from workspace.models import Job
 
 from .conftest import make_faction, make_motion, make_user
 
@@ -53,7 +54,9 @@ def world(settings, tmp_path):
     )
     report.document.save("besluit.pdf", ContentFile(b"%PDF-1.4 besluit"))
     other_user = make_user("ander", "vrijwilliger")
+    others_job = Job.objects.create(title="Import van ander.csv", started_by=other_user)
     return {
+        "job": others_job,
         "municipality": municipality,
         "motion": motion,
         "first_version": motion.history.earliest().history_id,
@@ -150,6 +153,13 @@ def routes(world) -> list[tuple[str, str, list, Expected]]:
         ("POST", "import_preview", ["onbekend"], {**refused_to_volunteers}),
         ("GET", "export", ["moties", "csv"], for_volunteers),
         ("GET", "export", ["contacten", "xlsx"], for_volunteers),
+        # Another volunteer's job: only its starter and the coordinators see it.
+        (
+            "GET",
+            "job",
+            [world["job"].pk],
+            {**refused_without_role, VOLUNTEER: 404, COORDINATOR: 200},
+        ),
     ]
 
 

@@ -2,18 +2,27 @@
 that leaves the site is on SITE_URL, and the logs say what to act on without
 personal data."""
 
+import contextlib
+import http.client
 import io
+import json
 import logging
 import os
 import re
 import secrets
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.test import Client
+
+from .test_public_data import database_url, shared_redis
+from .test_queue import alive, descendants
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,3 +171,99 @@ def test_a_line_logged_inside_a_view_names_the_request(log_lines, volunteer):
     logged = log_lines.getvalue()
     assert f"WARNING tests [GET /logt/ user={volunteer.pk}] Iets ging mis" in logged
     assert "example.org" not in logged
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str, host: str) -> tuple[int, str]:
+    """A plain-HTTP GET on loopback with the given Host header, as a balancer sends it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_production_server_runs_the_task_worker_and_stops_it_with_itself(tmp_path, settings):
+    """`make serve`'s last line: gunicorn with the production settings, whose
+    master starts the worker; /healthz finds the scheduler and the workers
+    alive; SIGTERM to the master (as systemd stops it) leaves no process."""
+    recipe = subprocess.run(
+        ["make", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    [line] = [line for line in recipe.splitlines() if "gunicorn" in line]
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **readme_production_env(),
+        "DATABASE_URL": database_url(tmp_path),
+        "REDIS_URL": shared_redis(),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private-media"),
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "TASK_WORKERS": "1",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            ["sh", "-c", line],  # exec: the shell becomes the master
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
+        )
+    started: set[int] = set()
+    try:
+        status, body = 0, ""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                status, body = get(port, "/healthz", "balancer.internal")
+                if status == 200:
+                    break
+            assert server.poll() is None, log.read_text()
+            time.sleep(0.5)
+        assert status == 200, body + log.read_text()
+        assert json.loads(body)["checks"] == {
+            "database": "ok",
+            "cache": "ok",
+            "scheduler": "ok",
+            "workers": "ok",
+        }
+        assert get(port, "/", "motietracker.example")[0] == 301  # to HTTPS
+        while "running." not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the worker's cluster has started
+        started = descendants(server.pid)
+        assert any("qcluster" in command_line(pid) for pid in started), log.read_text()
+
+        server.send_signal(signal.SIGTERM)
+
+        assert server.wait(timeout=60) is not None
+        deadline = time.monotonic() + 30
+        while any(alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [command_line(pid) for pid in started if alive(pid)] == []
+        assert "has stopped" in log.read_text()
+        assert "GET /healthz 200" in log.read_text()  # the access log, without an address
+        assert "127.0.0.1 " not in log.read_text()
+    finally:
+        for pid in started | descendants(server.pid) | {server.pid}:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""

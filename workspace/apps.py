@@ -8,11 +8,16 @@ class WorkspaceConfig(AppConfig):
     verbose_name = _("Werkplaats")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from motions.signals import report_received
 
+        from .schedules import sync_schedules
         from .triage.emails import notify_volunteers
 
         report_received.connect(notify_volunteers, dispatch_uid="workspace-report-received")
+        # The task queue's schedules follow workspace/schedules.py at every migrate.
+        post_migrate.connect(sync_schedules, sender=self, dispatch_uid="workspace-schedules")
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -8,6 +8,7 @@ from django.urls import path, reverse_lazy
 from .accounts import views as accounts
 from .decisions import views as decisions
 from .history import views as history
+from .jobs import views as jobs
 from .outreach import views as outreach
 from .spreadsheets import views as spreadsheets
 from .triage import views as triage
@@ -84,4 +85,6 @@ urlpatterns = [
     path("import/", spreadsheets.upload, name="import"),
     path("import/<str:token>/", spreadsheets.preview, name="import_preview"),
     path("export/<str:kind>.<str:fmt>", spreadsheets.export, name="export"),
+    # jobs/: slow work running in the task queue
+    path("taken/<int:pk>/", jobs.job, name="job"),
 ]

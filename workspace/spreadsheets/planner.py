@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -274,21 +275,26 @@ def wait_for_other_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
-def apply_import(upload: Upload, digest: str) -> Plan:
+def apply_import(
+    upload: Upload, digest: str, progress: Callable[[int, int], None] | None = None
+) -> Plan:
     """Plan again against the database as it is now and save every new and
     changed record in one transaction, only when no row is refused and the plan
-    is still the one the preview showed (``digest``); else save nothing."""
+    is still the one the preview showed (``digest``); else save nothing.
+    ``progress(saved, to_save)`` is told after each record saved."""
     reason = history_reason(SHEETS[upload["kind"]].model, upload["filename"])
     with transaction.atomic():
         wait_for_other_imports()
         plan = plan_import(upload, lock=True)
         if plan.refused or plan.digest != digest:
             return plan
-        for row in plan.rows:
-            if row.action in (CREATE, UPDATE):
-                instance = cast(models.Model, row.instance)  # new and updated rows have one
-                give_reason(instance, reason)
-                instance.save()
+        saving = [row for row in plan.rows if row.action in (CREATE, UPDATE)]
+        for saved, row in enumerate(saving, start=1):
+            instance = cast(models.Model, row.instance)  # new and updated rows have one
+            give_reason(instance, reason)
+            instance.save()
+            if progress:
+                progress(saved, len(saving))
     return plan
 
 

@@ -11,12 +11,14 @@ from django.views.decorators.http import condition
 
 from kinderpardon import public_data
 
+from ..jobs.running import start
 from ..roles import AuthenticatedRequest, requires
 from .forms import UploadForm
-from .planner import apply_import, changed_since, plan_import
+from .planner import plan_import
 from .readers import MAX_ROWS, Upload, max_upload_bytes
 from .sheets import SHEETS
-from .uploads import forget_upload, load_upload, remember_preview, shown_preview, store_upload
+from .tasks import apply_upload
+from .uploads import load_upload, remember_preview, shown_preview, store_upload
 from .writers import CONTENT_TYPES, export_table, stream_csv, write_xlsx
 
 IMPORT_PERMISSION = "motions.import_spreadsheets"
@@ -55,25 +57,19 @@ def preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
 
 
 def apply_preview(request: AuthenticatedRequest, token: str, stored: Upload) -> HttpResponse:
-    """The preview's form sent: import what it showed, or nothing and say why."""
+    """The preview's form sent: import what it showed, or nothing and say why, in
+    the task queue; the job's page shows how far it is, then leads on."""
     shown = request.POST.get("digest", "")
-    plan = apply_import(stored, shown)
-    if plan.digest != shown:
-        messages.error(request, changed_since(plan, shown_preview(token, shown)))
-        return redirect("workspace:import_preview", token=token)
-    if plan.refused:
-        messages.error(request, _("Er is niets geïmporteerd: er zijn geweigerde regels."))
-        return redirect("workspace:import_preview", token=token)
-    forget_upload(token)
-    messages.success(
-        request,
-        _(
-            "%(file)s geïmporteerd: %(create)s nieuw, %(update)s bijgewerkt, "
-            "%(unchanged)s ongewijzigd."
-        )
-        % {"file": plan.filename, **plan.counts},
+    job = start(
+        request.user,
+        _("Import van %(file)s") % {"file": stored["filename"]},
+        apply_upload,
+        stored,
+        shown,
+        token,
+        shown_preview(token, shown),
     )
-    return redirect("workspace:import")
+    return redirect(job)
 
 
 def export_etag(request: HttpRequest, kind: str, fmt: str) -> str | None:
