@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import posixpath
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -100,16 +101,19 @@ def database_vendor() -> str:
     return connection.vendor
 
 
-def postgres_command(program: str, *arguments: str) -> tuple[list[str], dict[str, str]]:
-    """``program`` with the configured database's connection options; the
-    password goes in the environment (PGPASSWORD), never on the command line."""
+def postgres_command(
+    program: str, *arguments: str, connect: bool = True
+) -> tuple[list[str], dict[str, str]]:
+    """``program`` with the configured database's connection options (unless
+    not ``connect``); the password goes in the environment (PGPASSWORD), never
+    on the command line."""
     settings_dict = connection.settings_dict
     _psql, environment = DatabaseClient.settings_to_cmd_args_env(settings_dict, [])
     command = [program]
     for option, key in (("--username", "USER"), ("--host", "HOST"), ("--port", "PORT")):
-        if settings_dict.get(key):
+        if connect and settings_dict.get(key):
             command += [option, str(settings_dict[key])]
-    if settings_dict.get("NAME"):
+    if connect and settings_dict.get("NAME"):
         command += ["--dbname", str(settings_dict["NAME"])]
     if shutil.which(program) is None:
         raise BackupError(
@@ -120,12 +124,14 @@ def postgres_command(program: str, *arguments: str) -> tuple[list[str], dict[str
     return command + list(arguments), {**os.environ, **(environment or {})}
 
 
-def run(command: list[str], environment: dict[str, str]) -> None:
+def run(command: list[str], environment: dict[str, str]) -> str:
+    """Run a PostgreSQL client program; what it printed."""
     result = subprocess.run(  # noqa: S603 - a fixed program, arguments from settings
         command, env=environment, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
         raise BackupError(f"{command[0]} mislukte: {result.stderr.strip()}")
+    return result.stdout
 
 
 def dump_database(target: Path) -> None:
@@ -167,16 +173,21 @@ def tables_with_rows() -> list[str]:
 def load_database(source: Path) -> None:
     """Replace the database by the dumped one."""
     if connection.vendor == "postgresql":
-        # Every table goes first, so that the dump's tables are made anew (a
-        # migrated but empty database has them all already).
-        tables = connection.introspection.table_names()
-        if tables:
-            quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
+        # Tables the dump does not have (a newer version's) go first; the dump's
+        # own are dropped and made anew by pg_restore in its one transaction, so
+        # a restore that fails leaves the database as it was.
+        listed = run(*postgres_command("pg_restore", "--list", str(source), connect=False))
+        in_dump = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", listed, re.MULTILINE))
+        leftovers = set(connection.introspection.table_names()) - in_dump
+        if leftovers:
+            quoted = ", ".join(connection.ops.quote_name(table) for table in sorted(leftovers))
             with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {quoted} CASCADE")
+                cursor.execute(f"DROP TABLE {quoted} CASCADE")
         run(
             *postgres_command(
                 "pg_restore",
+                "--clean",
+                "--if-exists",
                 "--no-owner",
                 "--no-privileges",
                 "--single-transaction",
@@ -189,6 +200,8 @@ def load_database(source: Path) -> None:
         dumped = sqlite3.connect(source)
         try:
             dumped.backup(connection.connection)
+        except sqlite3.Error as error:
+            raise BackupError(f"De database in het archief is onleesbaar: {error}") from None
         finally:
             dumped.close()
     # Content types are cached by id; the restored ones may have other ids.

@@ -2,6 +2,7 @@
 uploaded file, and back, on SQLite and on PostgreSQL (whichever DATABASE_URL
 names). pg_dump sees committed data only, so these tests commit."""
 
+import hashlib
 import json
 import shutil
 import zipfile
@@ -159,6 +160,36 @@ def test_a_tampered_archive_is_refused_before_anything_changes(campaign, uploads
         restore_backup(tampered)
 
     assert tables_with_rows() == []
+
+
+def test_restore_with_force_removes_tables_the_archive_does_not_have(campaign, tmp_path):
+    summary = create_backup(tmp_path)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE later_table (id integer)")
+        cursor.execute("INSERT INTO later_table VALUES (1)")
+
+    restore_backup(summary.archive, force=True)
+
+    assert "later_table" not in connection.introspection.table_names()
+
+
+def test_an_archive_whose_database_is_no_dump_leaves_the_data_as_it_was(campaign, tmp_path):
+    summary = create_backup(tmp_path)
+    before = snapshot()
+    member = DATABASE_MEMBERS[connection.vendor]
+    garbage = b"geen database" * 1000
+    with zipfile.ZipFile(summary.archive) as archive:
+        manifest = json.loads(archive.read(MANIFEST))
+    for entry in manifest["members"]:
+        if entry["member"] == member:
+            entry.update(size=len(garbage), sha256=hashlib.sha256(garbage).hexdigest())
+    broken = tmp_path / "broken.zip"
+    rewrite(summary.archive, broken, **{member: garbage, MANIFEST: json.dumps(manifest).encode()})
+
+    with pytest.raises(BackupError):
+        restore_backup(broken, force=True)
+
+    assert snapshot() == before
 
 
 def test_a_damaged_archive_is_refused_before_anything_changes(campaign, uploads, tmp_path):
