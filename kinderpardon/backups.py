@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.apps import apps
@@ -343,6 +343,15 @@ def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     return manifest
 
 
+def inside_storage(name: object) -> bool:
+    """A stored file's name as a storage gives it: relative, without a way up
+    or out (an archive's checksums prove it is intact, not who wrote it)."""
+    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name:
+        return False
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts
+
+
 def check_archive(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
     """Every member is there, has its size and checksum, and nothing else is."""
     entries = manifest["members"]
@@ -360,6 +369,7 @@ def check_archive(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
     for entry in entries:
         if entry["member"] != database and (
             entry.get("storage") not in STORAGE_ALIASES
+            or not inside_storage(entry.get("name", ""))
             or entry["member"] != file_member(entry["storage"], entry.get("name", ""))
         ):
             raise BackupError(f"Onbekend onderdeel {entry['member']!r} in het manifest.")

@@ -25,6 +25,9 @@ from kinderpardon.logs import redact_path
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# gunicorn 27's control socket (~/.gunicorn/gunicorn.ctl, one path for every
+# instance of a user) is not used: systemd and signals run the server.
+control_socket_disable = True
 accesslog = "-"
 access_log_format = "%(m)s %(U)s %(s)s %(B)sB %(M)sms"
 

@@ -168,7 +168,13 @@ TEMPLATES = [
 WSGI_APPLICATION = "kinderpardon.wsgi.application"
 
 # SQLite when DATABASE_URL is unset (nothing to install to try the app);
-# PostgreSQL in production and in CI's second test run.
+# PostgreSQL in production and in CI's second test run. With debug off a
+# forgotten DATABASE_URL is refused rather than served from the checkout's file.
+if not DEBUG and not env("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DJANGO_DEBUG is off: PostgreSQL in production "
+        "(a SQLite file only when named explicitly, sqlite:////path/db.sqlite3)."
+    )
 DATABASES = {
     "default": dj_database_url.parse(
         env_place("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

@@ -121,6 +121,15 @@ class PrivateFileStorage(FileSystemStorage):
     def base_location(self) -> str | os.PathLike[str]:
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
 
+    # Readable by the app's own user only, not by every account on the machine.
+    @cached_property
+    def file_permissions_mode(self) -> int:
+        return 0o600
+
+    @cached_property
+    def directory_permissions_mode(self) -> int:
+        return 0o700
+
     def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
         # Every changed setting arrives here; the stubs name only the four Django's storage reads.
         super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]

@@ -258,3 +258,57 @@ def test_a_missing_pg_dump_is_named_not_skipped(monkeypatch, tmp_path):
 
     with pytest.raises(BackupError, match="pg_dump is niet gevonden"):
         postgres_command("pg_dump")
+
+
+def with_extra_member(archive, target, member: str, name: str, data: bytes) -> None:
+    """A copy of ``archive`` with one more file member whose manifest entry has the
+    right size and checksum (a checksum proves integrity, not who wrote it)."""
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(target, "w") as copy:
+        manifest = json.loads(source.read(MANIFEST))
+        manifest["members"].append(
+            {
+                "member": member,
+                "storage": "default",
+                "name": name,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+        for item in source.namelist():
+            if item != MANIFEST:
+                copy.writestr(item, source.read(item))
+        copy.writestr(member, data)
+        copy.writestr(MANIFEST, json.dumps(manifest))
+
+
+@pytest.mark.parametrize("name", ["../../escape.txt", "/srv/absolute.txt", "a\\..\\..\\b"])
+def test_a_file_named_outside_its_storage_is_refused_before_the_database_changes(
+    campaign, uploads, tmp_path, name
+):
+    summary = create_backup(tmp_path / "backups")
+    wipe(uploads)
+    evil = tmp_path / "evil.zip"
+    with_extra_member(summary.archive, evil, f"files/default/{name}", name, b"owned")
+
+    with pytest.raises(BackupError, match="Onbekend onderdeel"):
+        restore_backup(evil)
+    assert not Motion.objects.exists()
+
+
+def test_a_restore_without_the_database_programs_leaves_the_database_as_it_was(
+    campaign, uploads, tmp_path, monkeypatch
+):
+    """PostgreSQL's restore needs pg_restore, looked for before anything is
+    dropped; SQLite's needs no program at all."""
+    summary = create_backup(tmp_path / "backups")
+    tables = set(connection.introspection.table_names())
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+
+    if connection.vendor == "postgresql":
+        with pytest.raises(BackupError, match="pg_restore"):
+            restore_backup(summary.archive, force=True)
+    else:
+        restore_backup(summary.archive, force=True)
+
+    assert set(connection.introspection.table_names()) == tables
+    assert Motion.objects.count() == 1

@@ -393,9 +393,9 @@ def test_progress_inside_the_import_transaction_shows_to_others(
     queued, admin_client, councils, tmp_path, monkeypatch
 ):
     """On PostgreSQL the count is written through a connection of its own while
-    the import's transaction is still open; SQLite writes one at a time."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite lets nobody else write during the import's transaction")
+    the import's transaction is still open; SQLite lets nobody else write
+    meanwhile, so there the count shows once the import has ended."""
+    on_postgresql = connection.vendor == "postgresql"
     monkeypatch.setattr(running.Progress, "every", 0)
     onlooker = connections.create_connection(DEFAULT_DB_ALIAS)  # the job page's view of it
     seen = []
@@ -403,7 +403,7 @@ def test_progress_inside_the_import_transaction_shows_to_others(
 
     def watched(self, done, total):
         real_call(self, done, total)
-        if connection.in_atomic_block:
+        if connection.in_atomic_block and on_postgresql:
             with onlooker.cursor() as cursor:
                 cursor.execute("SELECT done, total FROM workspace_job WHERE id = %s", [self.job_pk])
                 seen.append(cursor.fetchone())
@@ -416,4 +416,58 @@ def test_progress_inside_the_import_transaction_shows_to_others(
         run_queue()
     finally:
         onlooker.close()
-    assert seen == [(1, 3), (2, 3), (3, 3)]
+    if on_postgresql:
+        assert seen == [(1, 3), (2, 3), (3, 3)]
+    job = Job.objects.get()
+    assert (job.state, job.done, job.total) == (Job.State.DONE, 3, 3)
+
+
+# --- found by trying to break it ---------------------------------------------------------------
+
+
+def test_an_import_run_by_the_worker_names_who_imported_in_the_history(
+    queued, coordinator, coordinator_client, councils, tmp_path
+):
+    text = "gemeente;titel;status\nDen Haag;Motie uit de wachtrij;ingediend\n"
+    url, response = preview(coordinator_client, test_spreadsheets.write(tmp_path, "l.csv", text))
+    apply(coordinator_client, url, response)
+    run_queue()  # as a worker does: no request around it
+
+    record = Motion.objects.get(title="Motie uit de wachtrij").history.get()
+    assert record.history_change_reason == "Import l.csv"
+    assert record.history_user == coordinator
+    assert record.history_changeset is not None
+
+
+def test_a_finished_import_task_keeps_none_of_the_files_rows(
+    queued, coordinator_client, councils, tmp_path
+):
+    email = "wethouder.prive@example.org"
+    text = (
+        f"{test_spreadsheets.CONTACTS_HEADER};contactpersoon;email\n"
+        f"Den Haag;01-10-2026;e-mail;verstuurd;Motie gestuurd;Wim Wethouder;{email}\n"
+    )
+    url, previewed = preview(
+        coordinator_client, test_spreadsheets.write(tmp_path, "c.csv", text), "contacten"
+    )
+    apply(coordinator_client, url, previewed)
+    run_queue()
+
+    (task,) = Task.objects.all()
+    assert task.success
+    assert email not in repr(task.args)
+    assert "Wim Wethouder" not in repr(task.args)
+
+
+def test_a_job_that_waits_far_too_long_says_the_worker_seems_away(
+    coordinator, coordinator_client, settings
+):
+    job = Job.objects.create(title="Import van moties.csv", started_by=coordinator)
+    waited = datetime.timedelta(minutes=settings.HEALTH_QUEUE_STALE_MINUTES + 1)
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - waited)
+
+    content = coordinator_client.get(job.get_absolute_url()).content.decode()
+
+    assert "de achtergrondverwerking lijkt niet te draaien" in content
+    assert "begint zodra er een verwerker vrij is" not in content
+    assert '<meta http-equiv="refresh" content="30">' in content

@@ -214,6 +214,14 @@ def test_document_is_stored_privately_and_not_reachable_under_media_url(
     assert client.get(settings.MEDIA_URL + report.document.name).status_code == 404
 
 
+def test_a_reporters_document_is_readable_by_the_apps_own_user_only(client, private_storage):
+    post(client, valid_data(document=pdf()))
+
+    stored = Path(ActionReport.objects.get().document.path)
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert stored.parent.stat().st_mode & 0o777 == 0o700
+
+
 def test_long_document_name_is_shortened_not_refused(client):
     name = "Motie vreemd aan de orde van de dag gewortelde kinderen " * 3 + ".pdf"
 

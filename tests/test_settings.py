@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def start_django(**env: str) -> subprocess.CompletedProcess:
     """Django set up in a new process with ``env`` (and the code in CODE, if given)."""
     code = env.pop("CODE", "import django; django.setup(); print('started')")
-    unset = ("SECRET_KEY", "DJANGO_DEBUG", "REDIS_URL", "SITE_URL", "ALLOWED_HOSTS")
+    unset = ("SECRET_KEY", "DJANGO_DEBUG", "REDIS_URL", "SITE_URL", "ALLOWED_HOSTS", "DATABASE_URL")
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env, DJANGO_SETTINGS_MODULE="kinderpardon.settings")
     return subprocess.run(
@@ -35,6 +35,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-real-production-key-" + "x" * 40,
     "REDIS_URL": "redis://127.0.0.1:6379/4",
     "SITE_URL": "https://motietracker.example",
+    "DATABASE_URL": "postgres://motietracker@127.0.0.1:5432/motietracker",
 }
 
 
@@ -109,3 +110,9 @@ def test_a_site_address_with_a_port_allows_its_host():
         **{**PRODUCTION, "SITE_URL": "https://motietracker.example:8443"}, CODE=code
     )
     assert result.stdout.strip() == "['motietracker.example']", result.stderr
+
+
+def test_debug_off_without_a_database_address_refuses_to_start():
+    result = start_django(**{**PRODUCTION, "DATABASE_URL": ""})
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set when DJANGO_DEBUG is off" in result.stderr

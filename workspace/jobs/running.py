@@ -10,8 +10,10 @@ too long.
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Concatenate
 
 from django.contrib.auth.models import User
@@ -21,7 +23,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.models import Task
 from django_q.tasks import async_task
+from simple_history.models import HistoricalRecords
 
+from kinderpardon.history import changeset
 from kinderpardon.uploads import shorten_middle
 
 from .models import Job
@@ -105,7 +109,7 @@ def run(job_pk: int, work: Work, *args: Any) -> str:
         return "skipped"
     Job.objects.filter(pk=job_pk).update(state=Job.State.RUNNING, started_at=timezone.now())
     progress = Progress(job_pk)
-    with translation.override(job.language):
+    with translation.override(job.language), acting_for(job.started_by), changeset():
         try:
             outcome = work(progress, *args)
         except Exception:
@@ -116,6 +120,23 @@ def run(job_pk: int, work: Work, *args: Any) -> str:
             progress.close()
     end(job_pk, outcome)
     return Job.State.DONE if outcome.ok else Job.State.FAILED
+
+
+@contextmanager
+def acting_for(user: User | None) -> Iterator[None]:
+    """History records written by the work name who started the job, as they
+    did when the work ran in that user's request: simple_history reads the user
+    from the request its middleware keeps, so the job keeps one like it."""
+    context = HistoricalRecords.context
+    outer = getattr(context, "request", None)  # a request's, when a test runs the job in it
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if outer is None:
+            del context.request
+        else:
+            context.request = outer
 
 
 def end(job_pk: int, outcome: Outcome) -> None:
@@ -129,7 +150,10 @@ def end(job_pk: int, outcome: Outcome) -> None:
 
 def finished(task: Task) -> None:
     """The queue's hook after ``run``: a task that ended without recording its
-    job (stopped after TASK_TIMEOUT, or its worker died) leaves it failed."""
+    job (stopped after TASK_TIMEOUT, or its worker died) leaves it failed. The
+    queue keeps finished tasks with their arguments (an import's rows: names,
+    e-mail addresses): only the job's id is kept of them."""
+    Task.objects.filter(pk=task.pk).update(args=(task.args[0],))
     if task.success:
         return
     job = Job.objects.filter(pk=task.args[0]).first()

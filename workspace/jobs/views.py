@@ -1,5 +1,8 @@
 """The page of a job running in the task queue: how far it is, then how it ended."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,8 +11,10 @@ from django.utils import timezone
 from ..roles import AuthenticatedRequest, is_coordinator, requires
 from .models import Job
 
-# While a job runs, its page asks again this many seconds later.
+# While a job runs, its page asks again this many seconds later; less often
+# once it has waited so long that no worker seems to run.
 REFRESH_SECONDS = 2
+STALLED_REFRESH_SECONDS = 30
 
 
 @requires()
@@ -27,10 +32,12 @@ def job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         level = messages.SUCCESS if found.state == Job.State.DONE else messages.ERROR
         messages.add_message(request, level, found.message)
         return redirect(found.next_url)
+    # Waiting longer than the health check allows: no worker seems to run.
+    stale = timezone.now() - datetime.timedelta(minutes=settings.HEALTH_QUEUE_STALE_MINUTES)
+    stalled = found.state == Job.State.WAITING and found.created_at < stale
+    refresh = None if found.finished else STALLED_REFRESH_SECONDS if stalled else REFRESH_SECONDS
     response = render(
-        request,
-        "workspace/jobs/job.html",
-        {"job": found, "refresh": REFRESH_SECONDS if not found.finished else None},
+        request, "workspace/jobs/job.html", {"job": found, "refresh": refresh, "stalled": stalled}
     )
     response["Cache-Control"] = "no-store"
     return response
