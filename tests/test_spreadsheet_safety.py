@@ -6,6 +6,8 @@ preview, press the import button (its form posts the preview's digest).
 """
 
 import datetime
+import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -456,3 +458,46 @@ def test_more_than_five_changed_rows_are_counted_not_listed(
     [message] = messages_of(response)
     assert "regel 6 (Den Haag · Motie 4) en nog 2 andere regels." in message
     assert Motion.objects.count() == 7
+
+
+SHARED_STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+
+
+def inflating_workbook(strings: int) -> bytes:
+    """A valid .xlsx whose shared strings (100 characters each) unpack to far
+    more than the file's own size: openpyxl would read them all into memory."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["gemeente", "titel", "status"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "[Content_Types].xml":
+                data = data.decode().replace("</Types>", SHARED_STRINGS_TYPE).encode()
+            archive.writestr(name, data)
+        with archive.open("xl/sharedStrings.xml", "w") as shared:
+            shared.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main">'
+            )
+            for _ in range(strings // 1000):
+                shared.write((b"<si><t>" + b"A" * 100 + b"</t></si>") * 1000)
+            shared.write(b"</sst>")
+    return out.getvalue()
+
+
+def test_a_small_workbook_that_unpacks_to_much_more_is_refused_unread(coordinator_client):
+    data = inflating_workbook(300_000)  # 35 MB of XML in a file of about 120 kB
+    assert len(data) < 1024 * 1024
+    upload = SimpleUploadedFile("bom.xlsx", data)
+
+    response = coordinator_client.post(IMPORT_URL, {"kind": "moties", "file": upload})
+
+    assert response.status_code == 200
+    assert "uitgepakt groter dan 25 MB" in response.content.decode()

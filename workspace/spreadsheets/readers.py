@@ -31,6 +31,9 @@ class Upload(TypedDict):
 
 MAX_ROWS = 5000
 MAX_SCANNED_ROWS = 100_000  # empty rows included: a guard against inflated workbooks
+# A workbook is a ZIP: 5,000 rows unpack to a few MB. More is a file made to
+# inflate (a million tiny shared strings), refused before openpyxl reads it.
+MAX_UNPACKED_MB = 25
 
 
 class SpreadsheetError(Exception):
@@ -112,6 +115,16 @@ def read_xlsx(data: bytes) -> list[list[Cell]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "xl/workbook.xml" not in archive.namelist():
                 raise SpreadsheetError(str(NOT_XLSX))
+            # The sizes the ZIP declares bound what it unpacks (zipfile stops there).
+            if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED_MB * 2**20:
+                raise SpreadsheetError(
+                    _(
+                        "Dit Excel-bestand is uitgepakt groter dan %(mb)s MB; dat past niet bij "
+                        "een lijst van hoogstens %(rows)s regels. Sla alleen de gegevens op "
+                        "(zonder opmaak of extra bladen) of stuur een CSV-bestand."
+                    )
+                    % {"mb": MAX_UNPACKED_MB, "rows": MAX_ROWS}
+                )
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except SpreadsheetError:
         raise
