@@ -41,6 +41,7 @@ from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import connection
 from django.db.backends.postgresql.client import DatabaseClient
+from django_q.models import Schedule
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -49,8 +50,9 @@ VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 STORAGE_ALIASES = ("default", "private")
 CHUNK = 1024 * 1024
 # Tables that the migrations fill (Django's content types and permissions, the
-# roles' groups): rows there do not make a database "not empty".
-MADE_BY_MIGRATIONS = (ContentType, Permission, Group, Group.permissions.through)
+# roles' groups, the task queue's schedules that every migrate makes from
+# workspace/schedules.py): rows there do not make a database "not empty".
+MADE_BY_MIGRATIONS = (ContentType, Permission, Group, Group.permissions.through, Schedule)
 
 
 class BackupError(Exception):
