@@ -279,6 +279,24 @@ def test_the_import_waits_in_the_queue_and_its_page_says_so(
     assert 'http-equiv="refresh"' not in again
 
 
+def test_the_import_page_lists_the_users_latest_jobs(coordinator, coordinator_client, volunteer):
+    mine = Job.objects.create(
+        title="Import van mijn.csv",
+        started_by=coordinator,
+        state=Job.State.RUNNING,
+        done=3,
+        total=10,
+    )
+    Job.objects.create(title="Import van ander.csv", started_by=volunteer)
+
+    content = coordinator_client.get(IMPORT_URL).content.decode()
+
+    assert "Uw laatste imports" in content
+    link = f'<a href="{mine.get_absolute_url()}">Import van mijn.csv</a>'
+    assert f"{link}: bezig (3 van 10 gedaan)" in content
+    assert "ander.csv" not in content
+
+
 def test_the_job_page_shows_how_far_a_running_job_is(coordinator, coordinator_client):
     job = Job.objects.create(title="Import van groot.xlsx", started_by=coordinator)
     Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)

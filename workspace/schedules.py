@@ -24,7 +24,7 @@ from motions.reports.retention import erase_expired_personal_data
 
 
 @dataclass(frozen=True)
-class Job:
+class ScheduledJob:
     name: str
     func: Callable[..., Any]
     every_minutes: int | None = None  # None: daily, at the night hour
@@ -38,13 +38,13 @@ class Job:
 
 
 SCHEDULED = [
-    Job(HEARTBEAT, heartbeat, every_minutes=1, options={"save": False}),
+    ScheduledJob(HEARTBEAT, heartbeat, every_minutes=1, options={"save": False}),
     # Reporters' personal data, REPORT_RETENTION_DAYS after their report.
-    Job("erase-report-personal-data", erase_expired_personal_data),
+    ScheduledJob("erase-report-personal-data", erase_expired_personal_data),
 ]
 
 
-def first_run(job: Job, now: datetime.datetime) -> datetime.datetime:
+def first_run(job: ScheduledJob, now: datetime.datetime) -> datetime.datetime:
     if job.every_minutes:
         return now
     local = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE))

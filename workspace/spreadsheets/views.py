@@ -11,6 +11,7 @@ from django.views.decorators.http import condition
 
 from kinderpardon import public_data
 
+from ..jobs.models import Job
 from ..jobs.running import start
 from ..roles import AuthenticatedRequest, requires
 from .forms import UploadForm
@@ -22,6 +23,7 @@ from .uploads import load_upload, remember_preview, shown_preview, store_upload
 from .writers import CONTENT_TYPES, export_table, stream_csv, write_xlsx
 
 IMPORT_PERMISSION = "motions.import_spreadsheets"
+RECENT_JOBS = 5
 
 
 @requires(IMPORT_PERMISSION)
@@ -35,6 +37,8 @@ def upload(request: AuthenticatedRequest) -> HttpResponse:
         "sheets": SHEETS.values(),
         "max_mb": max_upload_bytes() // (1024 * 1024),
         "max_rows": MAX_ROWS,
+        # Imports started earlier, also those whose page was closed while they ran.
+        "jobs": Job.objects.filter(started_by=request.user)[:RECENT_JOBS],
     }
     return render(request, "workspace/spreadsheets/import.html", context)
 
