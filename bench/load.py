@@ -32,8 +32,9 @@ ActionReport counted in the database before and after) differ from the
 reports sent.
 
 Knobs (environment): LOAD_SECONDS (20), LOAD_CLIENTS (8), LOAD_MAX_REQUESTS
-(50000), BENCH_POSTGRES_URL (as for ``make bench``: a server, or ``none``;
-default the local one when it answers), LOAD_REDIS_URL_SQLITE (redis://127.0.0.1:6379/8) and
+(50000), LOAD_MIX (``public=80,report=10,volunteer=10``), BENCH_POSTGRES_URL
+(as for ``make bench``: a server, or ``none``; default the local one when it
+answers), LOAD_REDIS_URL_SQLITE (redis://127.0.0.1:6379/8) and
 LOAD_REDIS_URL_POSTGRES (redis://127.0.0.1:6379/9): both databases are
 emptied before the run, so they must be the load test's own.
 """
@@ -87,7 +88,13 @@ RAISED_LIMITS = {
 }
 
 # Of every 100 actions: public pages, reports (two requests each), volunteer pages.
-MIX = {"public": 80, "report": 10, "volunteer": 10}
+MIX = {
+    kind: int(share)
+    for kind, share in (
+        part.split("=")
+        for part in os.environ.get("LOAD_MIX", "public=80,report=10,volunteer=10").split(",")
+    )
+}
 
 PDF = (
     b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
@@ -503,7 +510,7 @@ def main() -> None:
     )
     print(
         f"- {CLIENTS} client threads for {SECONDS:g} s (at most {MAX_REQUESTS:,} requests), "
-        "gunicorn with 2 sync workers; mix of 100 actions: "
+        "gunicorn with 2 sync workers; the mix, in weights: "
         + ", ".join(f"{share} {kind}" for kind, share in MIX.items())
     )
     print()
