@@ -620,3 +620,67 @@ def test_every_known_parameter_takes_what_a_database_refuses(campaign, volunteer
             fresh_request_state()
             response = client.get(path, {name: value})
             assert response.status_code < 500, (path, name, value)
+
+
+# --- any method, body, cookie and caching header --------------------------------------------
+
+COOKIE_NAMES = [
+    django_settings.CSRF_COOKIE_NAME,
+    django_settings.SESSION_COOKIE_NAME,
+    django_settings.LANGUAGE_COOKIE_NAME,
+    "messages",
+]
+header_value = st.one_of(st.sampled_from(NASTY), text).map(as_wsgi)
+content_types = st.sampled_from(
+    [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        "multipart/form-data; boundary=x",
+        "multipart/form-data; boundary=" + "x" * 2000,
+        "application/json",
+        "text/plain; charset=utf-16",
+        "application/x-www-form-urlencoded; charset=nonsense",
+        "",
+    ]
+)
+bodies = st.one_of(
+    st.binary(max_size=300),
+    st.just(b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--x--\r\n'),
+    st.just(b'--x\r\nContent-Disposition: form-data; name="document"; filename="a.pdf"\r\n'),
+    st.lists(st.just("a=1"), min_size=1001, max_size=1001).map(lambda p: "&".join(p).encode()),
+    st.dictionaries(st.sampled_from(REPORT_FIELDS), value_of([]), max_size=11).map(
+        lambda fields: urlencode(fields).encode()
+    ),
+)
+
+
+@fuzz(examples=100)
+@given(
+    method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]),
+    path=st.sampled_from(["/", "/en/", "/gemeenten/", "/moties/", "/melden/", "/en/melden/"])
+    | st.sampled_from(["/kaart/gemeenten.geojson", "/kaart/kaart.png", "/werk/inloggen/"]),
+    content_type=content_types,
+    body=bodies,
+    cookies=st.dictionaries(st.sampled_from(COOKIE_NAMES), header_value, max_size=4),
+    headers=st.dictionaries(
+        st.sampled_from(["if-none-match", "if-modified-since", "accept-encoding", "range"]),
+        st.one_of(header_value, st.sampled_from(["*", 'W/"x"', "gzip;q=0", "bytes=0-1"])),
+        max_size=4,
+    ),
+    twice=st.booleans(),
+)
+def test_any_method_body_cookie_and_caching_header_answer_without_a_server_error(
+    report_settings, method, path, content_type, body, cookies, headers, twice
+):
+    """Odd requests, including to a page the page cache already holds (``twice``)."""
+    fresh_request_state()
+    cache.clear()
+    before = ActionReport.objects.count()
+    for _ in range(2 if twice else 1):
+        client = Client(enforce_csrf_checks=True, headers=headers)
+        for name, value in cookies.items():
+            client.cookies[name] = value
+        response = client.generic(method, path, body, content_type=content_type)
+        assert response.status_code < 500, (method, path, content_type, body, cookies, headers)
+    assert ActionReport.objects.count() == before  # no CSRF token: nothing can be stored
