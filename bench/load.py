@@ -17,7 +17,7 @@ send, until LOAD_SECONDS have passed or LOAD_MAX_REQUESTS were sent, a mix of:
 - reports: from a source address of its own (127.0.0.2 to 127.0.0.250; on
   Linux all of 127/8 is loopback), GET the form for its CSRF cookie and token,
   then POST a valid report (every fifth with a PDF), which must answer with
-  the redirect to the thank-you page;
+  the redirect to the thank-you page, which must show it;
 - a logged-in volunteer (each thread logs in once, through the login form)
   browsing the workspace: the dashboard, the contact list, the report queue,
   a council's log and a motion's decision form.
@@ -40,6 +40,7 @@ emptied before the run, so they must be the load test's own.
 """
 
 import datetime
+import gzip
 import http.client
 import itertools
 import json
@@ -221,7 +222,10 @@ class Visitor:
             try:
                 connection.request(method, path, body=body, headers=headers)
                 response = connection.getresponse()
-                answer = Answer(response.status, response.headers, response.read())
+                body = response.read()
+                if response.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                answer = Answer(response.status, response.headers, body)
             finally:
                 connection.close()
         except (OSError, http.client.HTTPException) as failure:
@@ -307,6 +311,10 @@ def send_report(port: int, tally: Tally, municipalities: list[str]) -> None:
     if answer is not None:
         with tally.lock:
             tally.reports_sent += 1
+        # The browser follows the redirect: the thank-you page shows what was sent.
+        thanks = visitor.request("report thanks", "GET", "/melden/bedankt/", 200)
+        if thanks is not None and fields["reporter_name"].encode() not in thanks.body:
+            tally.add(Result("report thanks", 0.0, f"report {number}: not on the thank-you page"))
 
 
 def log_in(port: int, tally: Tally) -> Visitor | None:
