@@ -245,7 +245,7 @@ def public_pages() -> list[tuple[str, dict[str, list[str]]]]:
     return pages + [(f"/en{path}", params) for path, params in pages]
 
 
-@fuzz(examples=100)
+@fuzz(examples=60)
 @given(data=st.data())
 def test_public_pages_answer_any_query_string_without_a_server_error(campaign, data):
     pages = public_pages()
@@ -362,7 +362,7 @@ def post_report(data: dict, document: SimpleUploadedFile | None) -> tuple[int, i
     return response.status_code, ActionReport.objects.count() - before
 
 
-@fuzz(examples=80)
+@fuzz(examples=50)
 @given(
     fields=st.dictionaries(st.sampled_from(REPORT_FIELDS), field_value, max_size=11),
     keep=st.sets(st.sampled_from(REPORT_FIELDS)),
@@ -454,7 +454,7 @@ BREAKERS: dict[str, st.SearchStrategy[tuple[str, object]]] = {
 missing = st.sampled_from(REQUIRED)
 
 
-@fuzz(examples=80)
+@fuzz(examples=50)
 @given(
     breakers=st.lists(st.sampled_from(sorted(BREAKERS)), min_size=1, max_size=3, unique=True),
     drop=st.lists(missing, max_size=2, unique=True),
@@ -504,7 +504,7 @@ def typed_date(day: datetime.date, form: str) -> tuple[str, datetime.date, str]:
     return str(day.year), day.replace(month=1, day=1), "year"
 
 
-@fuzz(examples=60)
+@fuzz(examples=40)
 @given(
     name=names,
     email=emails,
@@ -607,9 +607,9 @@ def test_password_reset_answers_any_input_without_a_server_error(volunteer, emai
 
 
 # Every parameter a page knows, with a value PostgreSQL refuses outright in a
-# text value (NUL) and a number no integer column holds.
-@pytest.mark.parametrize("value", ["a\x00b", "-" + "9" * 30])
-def test_every_known_parameter_takes_what_a_database_refuses(campaign, volunteer, value):
+# text value: a NUL (numbers past every column come often enough in the fuzzing).
+def test_every_known_parameter_takes_what_a_database_refuses(campaign, volunteer):
+    value = "a\x00b"
     pages = public_pages()[:4]  # the Dutch ones
     pages += [("/werk/contacten/", CONTACTS), ("/werk/meldingen/", REPORTS_QUEUE)]
     pages += [("/werk/", DASHBOARD), ("/werk/gemeenten/amsterdam/", {"page": PAGES})]
@@ -655,7 +655,7 @@ bodies = st.one_of(
 )
 
 
-@fuzz(examples=100)
+@fuzz(examples=60)
 @given(
     method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]),
     path=st.sampled_from(["/", "/en/", "/gemeenten/", "/moties/", "/melden/", "/en/melden/"])
