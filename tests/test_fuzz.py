@@ -684,3 +684,25 @@ def test_any_method_body_cookie_and_caching_header_answer_without_a_server_error
         response = client.generic(method, path, body, content_type=content_type)
         assert response.status_code < 500, (method, path, content_type, body, cookies, headers)
     assert ActionReport.objects.count() == before  # no CSRF token: nothing can be stored
+
+
+# --- the health check a load balancer asks ------------------------------------------------------
+
+
+@fuzz(examples=40)
+@given(
+    method=st.sampled_from(["GET", "HEAD", "POST", "OPTIONS"]),
+    only=st.lists(
+        st.one_of(st.sampled_from(["database", "cache", "scheduler", "workers"]), value_of([])),
+        max_size=4,
+    ).map(",".join),
+)
+def test_health_check_answers_any_choice_of_checks(db, method, only):
+    """200 or 503 with what failed (503 means "take me out", never a crash), 405
+    for a method it does not take; the database and the cache answer in tests."""
+    response = Client().generic(method, "/healthz?" + urlencode({"only": only}))
+    assert response.status_code in (200, 405, 503), (method, only)
+    asked = {name for name in only.split(",") if name}
+    if method == "GET" and asked and asked <= {"database", "cache"}:
+        assert response.status_code == 200, only
+        assert set(response.json()["checks"]) == asked
