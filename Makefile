@@ -128,3 +128,14 @@ restore: $(STAMP) ## put an archive back: make restore ARCHIVE=path [FORCE=1]
 	@[ -n "$(ARCHIVE)" ] || { echo "Gebruik: make restore ARCHIVE=pad/naar/archief.zip [FORCE=1]" >&2; exit 2; }
 	$(BIN)/python manage.py restore "$(ARCHIVE)" $(if $(FORCE),--force)
 # --- end of the backups block ---
+
+# --- issue 12, load test (bench/load.py; README "Load test") ---
+# The app through gunicorn as in production under a mix of public pages, report
+# posts from many loopback addresses and a logged-in volunteer, on SQLite + Redis
+# and, when a PostgreSQL server answers on 127.0.0.1:5432, PostgreSQL + Redis
+# (Redis dbs 8 and 9, emptied first). Bounded by LOAD_SECONDS (20) and
+# LOAD_MAX_REQUESTS (50000); the rate limits are raised for the run only.
+.PHONY: load
+load: $(STAMP) redis ## load test: mixed visitors through gunicorn; fails on any error or lost report
+	$(BIN)/python -m bench.load
+# --- end of issue 12, load test ---
