@@ -470,7 +470,9 @@ def inflating_workbook(strings: int) -> bytes:
     """A valid .xlsx whose shared strings (100 characters each) unpack to far
     more than the file's own size: openpyxl would read them all into memory."""
     workbook = openpyxl.Workbook()
-    workbook.active.append(["gemeente", "titel", "status"])
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["gemeente", "titel", "status"])
     plain = io.BytesIO()
     workbook.save(plain)
     source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
