@@ -116,6 +116,9 @@ def health(request: HttpRequest) -> HttpResponse:
             json.dumps(body), content_type="application/json", status=200 if healthy else 503
         )
     response["Cache-Control"] = "no-store"
+    # Each failed check is logged above as a warning; Django's own error line
+    # for every 503 would flood the log while a monitor polls a stopped worker.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

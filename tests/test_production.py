@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from kinderpardon import gunicorn_conf
@@ -314,3 +314,19 @@ def test_a_log_line_in_the_password_reset_leaves_its_token_out(log_lines):
 
     assert "[GET /werk/wachtwoord-herstellen/…/…/ user=anonymous]" in log_lines.getvalue()
     assert token not in log_lines.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_failing_health_check_is_logged_once_as_a_warning_not_as_a_server_error(log_lines):
+    cache_down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6399/0",  # nothing listens there
+        }
+    }
+    with override_settings(CACHES=cache_down):
+        assert Client().get("/healthz?only=cache").status_code == 503
+
+    logged = log_lines.getvalue()
+    assert "WARNING kinderpardon.health" in logged
+    assert "ERROR" not in logged
