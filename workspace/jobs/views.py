@@ -1,12 +1,11 @@
 """The page of a job running in the task queue: how far it is, then how it ended."""
 
-import datetime
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+
+from kinderpardon import health
 
 from ..roles import AuthenticatedRequest, is_coordinator, requires
 from .models import Job
@@ -33,8 +32,7 @@ def job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.add_message(request, level, found.message)
         return redirect(found.next_url)
     # Waiting longer than the health check allows: no worker seems to run.
-    stale = timezone.now() - datetime.timedelta(minutes=settings.HEALTH_QUEUE_STALE_MINUTES)
-    stalled = found.state == Job.State.WAITING and found.created_at < stale
+    stalled = found.state == Job.State.WAITING and found.created_at < health.stale_before()
     refresh = None if found.finished else STALLED_REFRESH_SECONDS if stalled else REFRESH_SECONDS
     response = render(
         request, "workspace/jobs/job.html", {"job": found, "refresh": refresh, "stalled": stalled}
